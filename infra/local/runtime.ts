@@ -1,0 +1,92 @@
+import { join, resolve } from 'node:path';
+import { localTableName } from '../../shared/db/table.ts';
+import { type AwsEndpoints, startAwsEndpoints } from './aws-endpoints.ts';
+import { ensureTable, type LocalDynamoDb, startDynamoDb } from './dynamodb.ts';
+import { type ApiServer, startApiServer } from './server.ts';
+
+/**
+ * The whole service on one machine: DynamoDB Local, the SNS/SES/KMS endpoints and the API.
+ * It only sets the environment that the CDK stack sets in AWS, plus `AWS_ENDPOINT_URL_*`,
+ * which the SDK clients honour by themselves: the handlers and shared code run unmodified.
+ */
+export interface RuntimeOptions {
+  /** 0 picks free ports (tests). */
+  apiPort: number;
+  awsPort: number;
+  dynamoDbPort: number;
+  /** Keep data under this folder between runs; undefined keeps everything in memory. */
+  dataDir?: string;
+  quiet?: boolean;
+}
+
+export interface Runtime {
+  apiUrl: string;
+  awsUrl: string;
+  dynamoDbUrl: string;
+  env: Record<string, string>;
+  aws: AwsEndpoints;
+  stop(): Promise<void>;
+}
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const defaultDataDir = join(repoRoot, '.local');
+
+export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const started: { stop?: () => Promise<void>; close?: () => Promise<void> }[] = [];
+  try {
+    const dynamo: LocalDynamoDb = await startDynamoDb({
+      port: options.dynamoDbPort,
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+    });
+    started.push(dynamo);
+    const failDestinations = (process.env.LOCAL_FAIL_DESTINATIONS ?? '').split(',').filter(Boolean);
+    const aws = await startAwsEndpoints({
+      port: options.awsPort,
+      failDestinations,
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'kms') } : {}),
+      ...(options.quiet ? { log: () => {} } : {}),
+    });
+    started.push(aws);
+
+    const env: Record<string, string> = {
+      AWS_REGION: 'us-east-1',
+      // Fixed local credentials: a developer's real AWS credentials never reach the local endpoints.
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SESSION_TOKEN: '',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SNS: aws.url,
+      AWS_ENDPOINT_URL_SES: aws.url,
+      AWS_ENDPOINT_URL_KMS: aws.url,
+      TABLE_NAME: process.env.TABLE_NAME ?? localTableName,
+      KMS_KEY_ID: process.env.KMS_KEY_ID ?? 'alias/serverless-mfa-local',
+      SES_SENDER: process.env.SES_SENDER ?? 'no-reply@mfa.localhost',
+      SMS_ALLOWED_COUNTRIES: process.env.SMS_ALLOWED_COUNTRIES ?? 'NL,GB,US,DE,FR,BE,IE,ES,IT,CA,AU',
+    };
+    Object.assign(process.env, env);
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    await ensureTable(dynamo.endpoint, env.TABLE_NAME as string);
+
+    const api: ApiServer = await startApiServer({
+      port: options.apiPort,
+      allowedOrigins: (process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+    });
+    started.push(api);
+    return {
+      apiUrl: api.url,
+      awsUrl: aws.url,
+      dynamoDbUrl: dynamo.endpoint,
+      env,
+      aws,
+      stop: () => stopAll(started),
+    };
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
+
+async function stopAll(parts: { stop?: () => Promise<void>; close?: () => Promise<void> }[]): Promise<void> {
+  for (const part of parts.reverse()) await (part.stop ?? part.close)?.call(part);
+}

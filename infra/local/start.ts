@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { defaultDataDir, startLocalRuntime } from './runtime.ts';
+
+/**
+ * `npm start`: the service on http://localhost:3000 with data kept in .local/ between runs.
+ * `npm start -- --in-memory` for a throwaway database. Ports: PORT, AWS_PORT, DYNAMODB_PORT.
+ */
+const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
+const port = Number(process.env.PORT ?? 3000);
+process.env.CORS_ALLOWED_ORIGINS ??= `http://localhost:${port},http://127.0.0.1:${port}`;
+process.env.TOKEN_ISSUER ??= `http://localhost:${port}`;
+
+const begun = Date.now();
+try {
+  const runtime = await startLocalRuntime({
+    apiPort: port,
+    awsPort: Number(process.env.AWS_PORT ?? 4566),
+    dynamoDbPort: Number(process.env.DYNAMODB_PORT ?? 8000),
+    ...(values['in-memory'] ? {} : { dataDir: defaultDataDir }),
+  });
+  console.log(
+    [
+      `Serverless MFA is running (ready in ${Date.now() - begun} ms)`,
+      `  API and demo page   ${runtime.apiUrl}/   (health: ${runtime.apiUrl}/v1/health)`,
+      `  OpenAPI             ${runtime.apiUrl}/v1/openapi.json`,
+      `  SNS/SES/KMS         ${runtime.awsUrl}   (sent SMS: ${runtime.awsUrl}/_aws/sns/sms-messages, email: ${runtime.awsUrl}/_aws/ses)`,
+      `  DynamoDB Local      ${runtime.dynamoDbUrl}   (${values['in-memory'] ? 'in memory' : `data in ${defaultDataDir}`})`,
+      'Press Ctrl+C to stop.',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    runtime.stop().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,197 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type AccessClaims, authenticateBearer } from '../auth/bearer.ts';
+import { config } from '../config.ts';
+import { ApiError } from './errors.ts';
+import { errorFields, log } from './logger.ts';
+import type { Route } from './route.ts';
+
+/** API.md: bodies over 16 KiB are refused before parsing, so no handler sees a huge input. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HttpRequest<R extends Route> {
+  body: Infer<R['body']>;
+  query: Infer<R['query']>;
+  params: Infer<R['params']>;
+  /** The verified access-token claims on `bearer` and `enrollment` routes. */
+  auth: R['auth'] extends 'bearer' | 'enrollment' ? AccessClaims : undefined;
+  requestId: string;
+  ip: string;
+  userAgent: string;
+  headers: Readonly<Record<string, string | undefined>>;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+type State = { body?: unknown; query?: unknown; params?: unknown; auth?: AccessClaims; started: number };
+type Middleware = MiddlewareObj<Event, Result, Error, Context>;
+
+// Middy hands the handler only (event, context); the middlewares' results travel by event.
+const states = new WeakMap<Event, State>();
+function stateOf(event: Event): State {
+  let state = states.get(event);
+  if (!state) {
+    state = { started: Date.now() };
+    states.set(event, state);
+  }
+  return state;
+}
+
+const securityHeaders: Record<string, string> = {
+  'content-type': 'application/json; charset=utf-8',
+  // Answers carry tokens and personal data: never cached by browsers or proxies.
+  'cache-control': 'no-store',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+function header(event: Event, name: string): string | undefined {
+  return event.headers?.[name] ?? undefined;
+}
+
+function corsHeaders(event: Event): Record<string, string> {
+  const origin = header(event, 'origin');
+  if (!origin || !config().corsAllowedOrigins.includes(origin)) return {};
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+}
+
+function toDetails(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.flatMap((issue) => {
+    const prefix = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...prefix, key].join('.'), message: 'Unknown field.' }));
+    }
+    return [{ path: prefix.join('.'), message: issue.message }];
+  });
+}
+
+function validate(schema: z.ZodType, value: unknown, where: string): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = toDetails(parsed.error).map((d) => ({ ...d, path: d.path ? `${where}.${d.path}` : where }));
+  throw new ApiError('invalid_request', { extra: { details } });
+}
+
+function readBody(event: Event): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > MAX_BODY_BYTES) throw new ApiError('payload_too_large');
+  // Only JSON bodies: a browser form cannot post `application/json` cross-site without a preflight.
+  const type = header(event, 'content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError('invalid_request', {
+      extra: { details: [{ path: 'content-type', message: 'Must be application/json.' }] },
+    });
+  }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (cause) {
+    throw new ApiError('invalid_json', { cause });
+  }
+}
+
+const parseAndValidate = (route: Route): Middleware => ({
+  before: (request) => {
+    const { event } = request;
+    const state = stateOf(event);
+    if (route.body) state.body = validate(route.body, readBody(event), 'body');
+    if (route.query) state.query = validate(route.query, event.queryStringParameters ?? {}, 'query');
+    if (route.params) state.params = validate(route.params, event.pathParameters ?? {}, 'path');
+  },
+});
+
+const authenticate = (route: Route): Middleware => ({
+  before: async (request) => {
+    if (route.auth !== 'bearer' && route.auth !== 'enrollment') return;
+    const scopes = route.auth === 'bearer' ? ['full'] : ['full', 'mfa:enroll'];
+    stateOf(request.event).auth = await authenticateBearer(header(request.event, 'authorization'), scopes);
+  },
+});
+
+function errorResponse(error: unknown, requestId: string): Result {
+  if (error instanceof ApiError) {
+    const headers: Record<string, string> = {};
+    if (typeof error.extra.retryAfter === 'number') headers['retry-after'] = String(error.extra.retryAfter);
+    return {
+      statusCode: error.status,
+      headers,
+      body: JSON.stringify({ error: { code: error.code, message: error.message, ...error.extra } }),
+    };
+  }
+  // Only the request id: a 5xx body never carries internals (STYLE 3).
+  return {
+    statusCode: 500,
+    body: JSON.stringify({ error: { code: 'internal_error', message: 'Internal error.', requestId } }),
+  };
+}
+
+/** Maps errors, adds headers and writes one log line per request: the outermost layer. */
+const respond = (route: Route & { name?: string }): Middleware => {
+  const finish = (request: Parameters<NonNullable<Middleware['after']>>[0], error?: unknown) => {
+    const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+    if (error !== undefined) request.response = errorResponse(error, requestId);
+    const response = request.response ?? { statusCode: 500 };
+    response.headers = { ...securityHeaders, ...corsHeaders(request.event), ...response.headers };
+    const status = response.statusCode ?? 200;
+    const fields = {
+      requestId,
+      route: `${route.method} ${route.path}`,
+      status,
+      durationMs: Date.now() - stateOf(request.event).started,
+      ...(error instanceof ApiError ? { code: error.code } : {}),
+    };
+    if (status >= 500) log.error('request failed', { ...fields, ...errorFields(error) });
+    else log.info('request', fields);
+    request.response = response;
+  };
+  return {
+    before: (request) => {
+      states.set(request.event, { started: Date.now() });
+    },
+    after: (request) => finish(request),
+    onError: (request) => finish(request, request.error),
+  };
+};
+
+/**
+ * The one middy composition every function uses: respond (errors, headers, logs) → parse
+ * and validate → authenticate → the handler. Handlers return `{ status, body }` and throw
+ * `ApiError`s; they never build responses or status codes themselves.
+ */
+export function http<R extends Route>(route: R, main: (request: HttpRequest<R>) => Promise<HttpResult>) {
+  return middy<Event, Result, Error, Context>()
+    .use(respond(route))
+    .use(parseAndValidate(route))
+    .use(authenticate(route))
+    .handler(async (event, context) => {
+      const state = stateOf(event);
+      const result = await main({
+        body: state.body,
+        query: state.query,
+        params: state.params,
+        auth: state.auth,
+        requestId: event.requestContext?.requestId ?? context.awsRequestId,
+        ip: event.requestContext?.http?.sourceIp ?? '',
+        userAgent: header(event, 'user-agent') ?? '',
+        headers: event.headers ?? {},
+      } as HttpRequest<R>);
+      return {
+        statusCode: result.status,
+        headers: result.headers ?? {},
+        body: result.body === undefined ? '' : JSON.stringify(result.body),
+      };
+    });
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { errorCatalogue } from './errors.ts';
+import type { Route } from './route.ts';
+import { errorBody } from './schemas.ts';
+
+/** OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits directly. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  });
+  return rest;
+}
+
+function parameters(route: Route) {
+  const out: Record<string, unknown>[] = [];
+  for (const match of route.path.matchAll(/\{(\w+)\}/g)) {
+    out.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
+  }
+  if (route.query) {
+    const schema = jsonSchema(route.query, 'input') as {
+      properties?: Record<string, unknown>;
+      required?: string[];
+    };
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      out.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property });
+    }
+  }
+  return out;
+}
+
+function security(route: Route) {
+  if (route.auth === 'bearer' || route.auth === 'enrollment') return [{ bearer: [] }];
+  return [];
+}
+
+function errorResponses(route: Route): Record<string, unknown> {
+  const codes = new Set<string>(['internal_error', ...(route.errors ?? [])]);
+  if (route.body) codes.add('invalid_json').add('invalid_request').add('payload_too_large');
+  if (route.auth === 'bearer' || route.auth === 'enrollment') codes.add('unauthorized').add('forbidden');
+  const byStatus = new Map<number, string[]>();
+  for (const code of codes) {
+    const entry = errorCatalogue[code as keyof typeof errorCatalogue];
+    if (!entry) throw new Error(`Route ${route.method} ${route.path} names unknown error code ${code}`);
+    byStatus.set(entry.status, [...(byStatus.get(entry.status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      {
+        description: `Error: ${list.sort().join(', ')}`,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    ]),
+  );
+}
+
+export function openApiDocument(routes: readonly (Route & { name: string })[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const operation: Record<string, unknown> = {
+      operationId: route.name,
+      summary: route.summary,
+      security: security(route),
+      parameters: parameters(route),
+      responses: {
+        ...Object.fromEntries(
+          Object.entries(route.responses).map(([status, spec]) => [
+            status,
+            {
+              description: spec.description,
+              ...(spec.schema
+                ? { content: { 'application/json': { schema: jsonSchema(spec.schema, 'output') } } }
+                : {}),
+            },
+          ]),
+        ),
+        ...errorResponses(route),
+      },
+    };
+    if (route.body) {
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+      };
+    }
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Serverless MFA',
+      version: '1',
+      description:
+        'Passwords, sessions and multi-factor authentication. Errors: `{ error: { code, message } }`.',
+    },
+    paths,
+    components: {
+      schemas: { Error: jsonSchema(errorBody, 'output') },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

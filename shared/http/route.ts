@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+
+/**
+ * How a route authenticates its caller:
+ * - `none`: public;
+ * - `bearer`: an access token with `scope: "full"`;
+ * - `enrollment`: an access token with `scope: "full"` or `"mfa:enroll"` (factor enrollment);
+ * - `mfaToken`: the opaque single-login token in the body (MFA login endpoints).
+ */
+export type AuthKind = 'none' | 'bearer' | 'enrollment' | 'mfaToken';
+
+/** AWS capabilities a function may be granted; the CDK stack maps each to least-privilege IAM. */
+export type Permission =
+  | 'table:read'
+  | 'table:write'
+  | 'kms:decrypt'
+  | 'kms:generateDataKey'
+  | 'sns:publish'
+  | 'ses:send';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface Route {
+  method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/mfa/factors/{factorId}`. */
+  path: string;
+  /** Handler module below `functions/`, without extension; it exports `handler`. */
+  module: string;
+  auth: AuthKind;
+  permissions: readonly Permission[];
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  responses: Readonly<Record<number, ResponseSpec>>;
+  /** Error codes of API.md this route can answer with, for the OpenAPI document. */
+  errors?: readonly string[];
+}
