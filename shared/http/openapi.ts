@@ -3,14 +3,28 @@ import { errorCatalogue } from './errors.ts';
 import type { Route } from './route.ts';
 import { errorBody } from './schemas.ts';
 
-/** OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits directly. */
+/**
+ * OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits directly. Requests keep
+ * `additionalProperties: false` (unknown fields are refused); responses drop it, because the
+ * contract lets the service add fields and clients must tolerate them.
+ */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
   });
-  return rest;
+  return io === 'output' ? (openEnded(rest) as Record<string, unknown>) : rest;
+}
+
+function openEnded(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(openEnded);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'additionalProperties' && value === false))
+      .map(([key, value]) => [key, openEnded(value)]),
+  );
 }
 
 function parameters(route: Route) {
