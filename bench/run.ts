@@ -4,8 +4,8 @@
  * machines are shared and noisy. Run: `npm run bench` (or `node bench/run.ts 100`).
  */
 import { performance } from 'node:perf_hooks';
-import { hashPassword } from '../shared/auth/passwords.ts';
 import { startLocalRuntime } from '../infra/local/runtime.ts';
+import { hashPassword } from '../shared/auth/passwords.ts';
 
 const rounds = Number(process.argv[2] ?? 50);
 
@@ -36,7 +36,8 @@ const post = async (path: string, body: unknown) => {
 
 try {
   const argon: number[] = [];
-  for (let i = 0; i < Math.min(rounds, 20); i++) await timed(argon, () => hashPassword('correct horse battery staple'));
+  for (let i = 0; i < Math.min(rounds, 20); i++)
+    await timed(argon, () => hashPassword('correct horse battery staple'));
 
   const email = `bench-${Date.now()}@example.com`;
   const password = 'correct horse battery staple';
@@ -57,7 +58,9 @@ try {
   console.log(summary('POST /v1/sessions', login));
   console.log(summary('POST /v1/sessions/refresh', refresh));
   console.log(summary('GET /v1/health', health));
-  console.log(`rss after run: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (whole runtime process)`);
+  console.log(
+    `rss after run: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (whole runtime process)`,
+  );
 } finally {
   await runtime.stop();
 }

@@ -1,0 +1,68 @@
+import { App, Validations } from 'aws-cdk-lib';
+import nag from 'cdk-nag';
+import { MfaStack, type MfaStackProps } from './stack.ts';
+
+/**
+ * Settings come from CDK context: defaults in cdk.json, overrides with `-c key=value`. Values
+ * given with `-c` arrive as strings, so lists accept JSON or comma-separated text and numbers
+ * accept numeric text; MfaStack then validates what the values mean.
+ */
+const app = new App();
+
+function required(key: string): unknown {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) throw new Error(`Missing context "${key}": set it in cdk.json or -c ${key}=…`);
+  return value;
+}
+
+function optionalText(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || typeof value === 'string') return value;
+  throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
+}
+
+function text(key: string): string {
+  required(key);
+  return optionalText(key) as string;
+}
+
+function list(key: string): string[] {
+  const value = required(key);
+  const parsed: unknown =
+    typeof value !== 'string'
+      ? value
+      : value.trim().startsWith('[')
+        ? JSON.parse(value)
+        : value
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean);
+  if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
+  throw new Error(`Context "${key}" must be a list of strings, got ${JSON.stringify(value)}`);
+}
+
+function number(key: string): number {
+  const value = required(key);
+  const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof parsed === 'number' && Number.isFinite(parsed)) return parsed;
+  throw new Error(`Context "${key}" must be a number, got ${JSON.stringify(value)}`);
+}
+
+const props: MfaStackProps = {
+  stage: text('stage'),
+  allowedOrigins: list('allowedOrigins'),
+  sesSender: text('sesSender'),
+  smsAllowedCountries: list('smsAllowedCountries'),
+  tableRetention: text('tableRetention') as MfaStackProps['tableRetention'],
+  logRetentionDays: number('logRetentionDays'),
+  throttle: { rateLimit: number('throttleRate'), burstLimit: number('throttleBurst') },
+  smsMonthlySpendLimitUsd: number('smsMonthlySpendLimitUsd'),
+  tokenIssuer: optionalText('tokenIssuer'),
+  tokenAudience: optionalText('tokenAudience'),
+  logLevel: optionalText('logLevel') as MfaStackProps['logLevel'],
+  alarmTopicArn: optionalText('alarmTopicArn'),
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+};
+
+new MfaStack(app, `serverless-mfa-${props.stage}`, props);
+Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app, { verbose: true }));

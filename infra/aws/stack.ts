@@ -1,0 +1,372 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import type { Construct } from 'constructs';
+import { z } from 'zod';
+import { routeList } from '../../functions/routes.ts';
+import { tableDefinition } from '../../shared/db/table.ts';
+import type { AuthKind, Permission, Route } from '../../shared/http/route.ts';
+
+export interface MfaStackProps extends StackProps {
+  /** Lower-case name of the deployment (`dev`, `prod`…), part of resource names. */
+  stage: string;
+  /** Browser origins allowed by CORS: `https://…`, or `http://localhost[:port]` for development. */
+  allowedOrigins: readonly string[];
+  /** Verified SES identity (an address, or an address of a verified domain) that sends security emails. */
+  sesSender: string;
+  /** ISO 3166-1 alpha-2 codes of the countries SMS codes may be sent to. */
+  smsAllowedCountries: readonly string[];
+  /** `retain` keeps the table (with deletion protection) and its key when the stack is deleted. */
+  tableRetention: 'retain' | 'destroy';
+  /** One of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, …). */
+  logRetentionDays: number;
+  /** Steady-state requests per second and burst for the whole API stage. */
+  throttle: { rateLimit: number; burstLimit: number };
+  /** Whole USD; the account's SNS SMS quota must be at least this (AWS starts accounts at 1). */
+  smsMonthlySpendLimitUsd: number;
+  /** `iss` of issued tokens. Defaults to the API's URL, so verifiers find `/.well-known/jwks.json` under it. */
+  tokenIssuer?: string;
+  tokenAudience?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Existing SNS topic that receives the alarms (e.g. the platform team's on-call topic). */
+  alarmTopicArn?: string;
+  /** The route table; tests pass other entries to exercise permissions no route uses yet. */
+  routes?: readonly (Route & { name: string })[];
+}
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+// Intl names some codes that are not countries (groupings, reserved or unknown regions).
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const notCountries = new Set(['EU', 'EZ', 'UN', 'UK', 'ZZ', 'QO']);
+const isCountry = (code: string) =>
+  /^[A-Z]{2}$/.test(code) && !notCountries.has(code) && regionNames.of(code) !== code;
+
+const isOrigin = (origin: string) => {
+  if (!URL.canParse(origin)) return false;
+  const url = new URL(origin);
+  const local = url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.origin === origin && (url.protocol === 'https:' || local);
+};
+
+const emailAddress = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const retentionDays = new Set(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
+
+/** Throws one error naming every bad prop, so a deploy never starts with a half-valid configuration. */
+export function validateProps(props: MfaStackProps): void {
+  const problems = [
+    !/^[a-z][a-z0-9-]{0,19}$/.test(props.stage) && `stage "${props.stage}" must match [a-z][a-z0-9-]{0,19}`,
+    ...props.allowedOrigins
+      .filter((origin) => !isOrigin(origin))
+      .map(
+        (origin) => `allowedOrigins: "${origin}" is not an https origin (or http://localhost) without path`,
+      ),
+    !emailAddress.test(props.sesSender) && `sesSender "${props.sesSender}" is not an email address`,
+    props.smsAllowedCountries.length === 0 && 'smsAllowedCountries is empty',
+    ...props.smsAllowedCountries
+      .filter((code) => !isCountry(code))
+      .map((code) => `smsAllowedCountries: "${code}" is not an ISO 3166-1 alpha-2 country code`),
+    !['retain', 'destroy'].includes(props.tableRetention) &&
+      `tableRetention "${props.tableRetention}" must be retain or destroy`,
+    !retentionDays.has(props.logRetentionDays) &&
+      `logRetentionDays ${props.logRetentionDays} is not one of ${[...retentionDays].join(', ')}`,
+    !(props.throttle.rateLimit > 0) && `throttle rate ${props.throttle.rateLimit} must be > 0`,
+    !(Number.isInteger(props.throttle.burstLimit) && props.throttle.burstLimit > 0) &&
+      `throttle burst ${props.throttle.burstLimit} must be an integer > 0`,
+    !(Number.isInteger(props.smsMonthlySpendLimitUsd) && props.smsMonthlySpendLimitUsd > 0) &&
+      `smsMonthlySpendLimitUsd ${props.smsMonthlySpendLimitUsd} must be a whole number of USD > 0`,
+    props.tokenIssuer !== undefined && !props.tokenIssuer && 'tokenIssuer is empty',
+    props.tokenAudience !== undefined && !props.tokenAudience && 'tokenAudience is empty',
+    props.logLevel !== undefined &&
+      !['debug', 'info', 'warn', 'error'].includes(props.logLevel) &&
+      `logLevel "${props.logLevel}" must be debug, info, warn or error`,
+    props.alarmTopicArn !== undefined &&
+      !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(props.alarmTopicArn) &&
+      `alarmTopicArn "${props.alarmTopicArn}" is not an SNS topic ARN`,
+  ].filter((problem) => typeof problem === 'string');
+  if (problems.length > 0) throw new Error(`Invalid MfaStack props:\n- ${problems.join('\n- ')}`);
+}
+
+/**
+ * argon2id (19 MiB, t=2, p=1) is single-threaded CPU work: below 1769 MB a function gets a
+ * fraction of a vCPU, so the hash takes proportionally longer at the same GB-second price;
+ * 1769 MB is one full vCPU, beyond which p=1 gains nothing. Routes whose body carries a
+ * password hash or verify one; the rest do a few DynamoDB/KMS calls and an ES256 signature.
+ */
+const hashesPassword = (route: Route) =>
+  route.body instanceof z.ZodObject && Object.keys(route.body.shape).some((field) => /password/i.test(field));
+
+// Why no route has an API Gateway authorizer (cdk-nag AwsSolutions-APIG4), per auth kind.
+const verifiedByFunction =
+  'the function verifies the ES256 access token itself, including session revocation and the scope claim (full or mfa:enroll), which an API Gateway JWT authorizer cannot check';
+const selfAuthorised: Record<AuthKind, string> = {
+  none: 'Public by design (API.md): the caller holds no access token yet (e.g. sign-up, login, refresh) or reads a public document (JWKS, OpenAPI, health); the stage throttles these routes.',
+  bearer: `Bearer route: ${verifiedByFunction}.`,
+  enrollment: `Enrollment route: ${verifiedByFunction}.`,
+  mfaToken:
+    'MFA login route: the credential is an opaque single-use mfaToken in the JSON body, checked against DynamoDB by the function; no authorizer reads bodies.',
+};
+
+export class MfaStack extends Stack {
+  constructor(scope: Construct, id: string, props: MfaStackProps) {
+    super(scope, id, props);
+    validateProps(props);
+    const routes = props.routes ?? routeList;
+    const removalPolicy = props.tableRetention === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logGroup = (logId: string) =>
+      // Logs expire by retention anyway; a retained group would outlive the stack unmanaged.
+      new LogGroup(this, logId, { retention: props.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
+
+    // Encrypted with the AWS-managed key (aws/dynamodb): unlike the default AWS-owned key it is
+    // in this account and its use shows in CloudTrail. A customer-managed key would add little:
+    // secrets in items are already sealed under `key` or stored as digests, and every table grant
+    // would also need kms:Decrypt on the table key, widening each function's policy.
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: tableDefinition.ttlAttribute,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy,
+      deletionProtection: props.tableRetention === 'retain',
+    });
+
+    // Envelope encryption of TOTP secrets and of the token signing key; it follows the table's
+    // retention because deleting it would make the retained data unreadable.
+    const key = new Key(this, 'Key', {
+      alias: `alias/serverless-mfa-${props.stage}`,
+      description: `serverless-mfa ${props.stage}: data keys for TOTP secrets and the signing key`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    const api = new HttpApi(this, 'Api', {
+      apiName: `serverless-mfa-${props.stage}`,
+      createDefaultStage: false,
+      corsPreflight: props.allowedOrigins.length
+        ? {
+            allowOrigins: [...props.allowedOrigins],
+            allowMethods: [...new Set(routes.map((route) => CorsHttpMethod[route.method]))],
+            allowHeaders: ['authorization', 'content-type'],
+            // Browsers hide non-safelisted response headers; clients need it on 429s.
+            exposeHeaders: ['retry-after'],
+            maxAge: Duration.hours(1),
+          }
+        : undefined,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(logGroup('AccessLogs')),
+        // HTTP API context variables only; no headers, so tokens never reach the logs.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            error: '$context.error.message',
+          }),
+        ),
+      },
+    });
+
+    const environment = {
+      TABLE_NAME: table.tableName,
+      KMS_KEY_ID: key.keyArn,
+      TOKEN_ISSUER: props.tokenIssuer ?? api.apiEndpoint,
+      TOKEN_AUDIENCE: props.tokenAudience ?? 'serverless-mfa',
+      CORS_ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+      SES_SENDER: props.sesSender,
+      SMS_ALLOWED_COUNTRIES: props.smsAllowedCountries.join(','),
+      LOG_LEVEL: props.logLevel ?? 'info',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    const [, senderDomain] = props.sesSender.split('@');
+    const grants: Record<Permission, (role: Role) => void> = {
+      'table:read': (role) => table.grantReadData(role),
+      'table:write': (role) => table.grantWriteData(role),
+      'kms:decrypt': (role) => key.grantDecrypt(role),
+      'kms:generateDataKey': (role) => key.grant(role, 'kms:GenerateDataKey'),
+      'sns:publish': (role) => {
+        // SMS to a phone number has no resource ARN, hence `*`: the spend limit and alarms below
+        // are set in this region only, and topics (any ARN) stay out of reach.
+        role.addToPolicy(
+          new PolicyStatement({
+            actions: ['sns:Publish'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'aws:RequestedRegion': this.region } },
+          }),
+        );
+        role.addToPolicy(
+          new PolicyStatement({
+            effect: Effect.DENY,
+            actions: ['sns:Publish'],
+            resources: [`arn:${this.partition}:sns:*:*:*`],
+          }),
+        );
+        Validations.of(role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'SNS Publish to a phone number (SMS) has no resource ARN; it is limited to this region by a condition and denied on every topic ARN.',
+        });
+      },
+      'ses:send': (role) =>
+        role.addToPolicy(
+          new PolicyStatement({
+            actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+            // SES authorises against the address identity or, when the domain is verified, the domain's.
+            resources: [props.sesSender, senderDomain].map((identity) =>
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+            ),
+            conditions: { StringEquals: { 'ses:FromAddress': props.sesSender } },
+          }),
+        ),
+    };
+
+    for (const route of routes) {
+      // Own role per function: only its own log group, instead of AWSLambdaBasicExecutionRole's
+      // logs:* on every group.
+      const logs = logGroup(`${route.name}Logs`);
+      const role = new Role(this, `${route.name}Role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      });
+      logs.grantWrite(role);
+      for (const permission of route.permissions) grants[permission](role);
+      const fn = new NodejsFunction(this, route.name, {
+        description: `${route.method} ${route.path}`,
+        entry: `${repoRoot}functions/${route.module}.ts`,
+        projectRoot: repoRoot,
+        depsLockFilePath: `${repoRoot}package-lock.json`,
+        runtime: Runtime.NODEJS_24_X,
+        architecture: Architecture.ARM_64,
+        memorySize: hashesPassword(route) ? 1769 : 512,
+        // The API's integration timeout is 30 s; a DynamoDB/KMS/SNS round trip that takes 10 s is an outage.
+        timeout: Duration.seconds(10),
+        role,
+        logGroup: logs,
+        environment,
+        bundling: {
+          format: OutputFormat.ESM,
+          minify: true,
+          sourceMap: true,
+          sourcesContent: false,
+          target: 'node24',
+          // Bundle the AWS SDK v3: a pinned, tree-shaken copy starts faster than the runtime's.
+          externalModules: [],
+          mainFields: ['module', 'main'],
+          // CommonJS dependencies inside an ESM bundle still call require().
+          banner:
+            "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
+          forceDockerBundling: false,
+        },
+      });
+
+      for (const httpRoute of api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
+      })) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: selfAuthorised[route.auth],
+        });
+      }
+    }
+
+    // SMS safety (DESIGN.md Limits). The spend limit is a setting of the whole account in this
+    // region, so stages sharing an account share it; SNS refuses values above the account's
+    // SMS quota (1 USD until raised through AWS Support).
+    const smsSettingsRole = new Role(this, 'SmsSettingsRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    const smsSettingsLogs = logGroup('SmsSettingsLogs');
+    smsSettingsLogs.grantWrite(smsSettingsRole);
+    const smsSettings = new AwsCustomResource(this, 'SmsSettings', {
+      onUpdate: {
+        service: 'SNS',
+        action: 'SetSMSAttributes',
+        parameters: {
+          attributes: {
+            MonthlySpendLimit: String(props.smsMonthlySpendLimitUsd),
+            // One-time codes: SNS optimises transactional messages for delivery, not cost.
+            DefaultSMSType: 'Transactional',
+          },
+        },
+        physicalResourceId: PhysicalResourceId.of('sms-settings'),
+      },
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
+      role: smsSettingsRole,
+      logGroup: smsSettingsLogs,
+      installLatestAwsSdk: false,
+    });
+    Validations.of(smsSettings).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'sns:SetSMSAttributes is an account-level action without resource-level permissions.',
+    });
+
+    const alarmAction = props.alarmTopicArn
+      ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))
+      : undefined;
+    const smsSpent = new Metric({
+      namespace: 'AWS/SNS',
+      metricName: 'SMSMonthToDateSpentUSD',
+      statistic: Stats.MAXIMUM,
+      period: Duration.minutes(5),
+    });
+    const alarms = [50, 80].map(
+      (percent) =>
+        new Alarm(this, `SmsSpend${percent}Percent`, {
+          alarmDescription: `SMS spend this month reached ${percent}% of the ${props.smsMonthlySpendLimitUsd} USD limit; at 100% SNS stops sending codes.`,
+          metric: smsSpent,
+          threshold: (props.smsMonthlySpendLimitUsd * percent) / 100,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+    );
+    alarms.push(
+      new Alarm(this, 'Api5xx', {
+        alarmDescription: 'The API answered 5xx (function errors, timeouts or SMS/email delivery failures).',
+        metric: stage.metricServerError({ period: Duration.minutes(5) }),
+        threshold: 5,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    if (alarmAction) for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'KeyArn', { value: key.keyArn });
+  }
+}

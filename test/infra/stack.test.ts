@@ -1,0 +1,326 @@
+import { readFileSync } from 'node:fs';
+import { type App, Validations } from 'aws-cdk-lib';
+import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import nag from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { routeList, routes } from '../../functions/routes.ts';
+import type { MfaStackProps } from '../../infra/aws/stack.ts';
+import { tableDefinition } from '../../shared/db/table.ts';
+import type { Permission, Route } from '../../shared/http/route.ts';
+import { build, functionFor, props, roleStatements, synth } from './support.ts';
+
+/** What each permission of the route table may turn into, and nothing more. */
+const implied: Record<Permission, string[]> = {
+  'table:read': [
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+  ],
+  'table:write': [
+    'dynamodb:BatchWriteItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ],
+  'kms:decrypt': ['kms:Decrypt'],
+  'kms:generateDataKey': ['kms:GenerateDataKey'],
+  'sns:publish': ['sns:Publish'],
+  'ses:send': ['ses:SendEmail', 'ses:SendRawEmail'],
+};
+// Every function writes to its own log group, and only there.
+const logActions = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+const template = synth();
+
+/** A route no entry of the table has yet, to prove the SMS and email grants. */
+const notifier: Route & { name: string } = {
+  ...routes.health,
+  name: 'notifier',
+  path: '/test/notify',
+  permissions: ['sns:publish', 'ses:send'],
+};
+
+function logGroupOf(resources: Template, ref: { Ref: string } | { 'Fn::GetAtt': [string, string] }) {
+  const id = 'Ref' in ref ? ref.Ref : ref['Fn::GetAtt'][0];
+  return resources.findResources('AWS::Logs::LogGroup')[id];
+}
+
+describe('table', () => {
+  it('is built from tableDefinition, on demand, with PITR and encryption at rest', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: tableDefinition.partitionKey, AttributeType: 'S' },
+        { AttributeName: tableDefinition.sortKey, AttributeType: 'S' },
+      ]),
+      TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('is deleted with the stack, key included, when tableRetention is destroy', () => {
+    const destroyed = synth({ tableRetention: 'destroy' });
+    destroyed.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+    destroyed.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('KMS key', () => {
+  it('is symmetric, rotated, retained with the table, and named per stage', () => {
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ EnableKeyRotation: true, KeySpec: Match.absent() }),
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/serverless-mfa-${props.stage}` });
+  });
+});
+
+describe('functions', () => {
+  it('are exactly one per route, each behind its route key (plus the SMS settings provider)', () => {
+    const routeTargets = new Set(routeList.map((route) => functionFor(template, routeKey(route)).id));
+    expect(routeTargets.size).toBe(routeList.length);
+
+    const provider = new Capture();
+    template.hasResourceProperties('Custom::AWS', { ServiceToken: { 'Fn::GetAtt': [provider, 'Arn'] } });
+    const others = Object.keys(template.findResources('AWS::Lambda::Function')).filter(
+      (id) => !routeTargets.has(id),
+    );
+    expect(others).toEqual([provider.asString()]);
+  });
+
+  it.each(routeList)('$name runs its module on nodejs24.x/arm64 with settings and source maps', (route) => {
+    const { fn } = functionFor(template, routeKey(route));
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Description: routeKey(route),
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: expect.any(String) },
+          KMS_KEY_ID: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+          TOKEN_ISSUER: { 'Fn::GetAtt': [expect.any(String), 'ApiEndpoint'] },
+          TOKEN_AUDIENCE: 'serverless-mfa',
+          CORS_ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+          SES_SENDER: props.sesSender,
+          SMS_ALLOWED_COUNTRIES: props.smsAllowedCountries.join(','),
+          LOG_LEVEL: 'info',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    expect(logGroupOf(template, fn.Properties.LoggingConfig.LogGroup)?.Properties.RetentionInDays).toBe(
+      props.logRetentionDays,
+    );
+  });
+
+  it('give a full vCPU to the routes that hash a password (argon2id), less to the rest', () => {
+    for (const route of routeList) {
+      const password =
+        route.body instanceof z.ZodObject &&
+        Object.keys(route.body.shape).some((field) => /password/i.test(field));
+      expect(functionFor(template, routeKey(route)).fn.Properties.MemorySize, route.name).toBe(
+        password ? 1769 : 512,
+      );
+    }
+  });
+
+  it.each(routeList)('$name gets exactly the IAM actions of its permissions $permissions', (route) => {
+    const { fn } = functionFor(template, routeKey(route));
+    const { allowed } = roleStatements(template, fn);
+    expect([...allowed].sort()).toEqual(
+      [...new Set([...logActions, ...route.permissions.flatMap((p) => implied[p])])].sort(),
+    );
+  });
+
+  it('have roles without managed policies (no AWSLambdaBasicExecutionRole logs:* on every group)', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('may send SMS only in the stack region and never to topics; email only as the sender', () => {
+    const notifying = synth({ routes: [notifier] });
+    const { statements, allowed } = roleStatements(notifying, functionFor(notifying, routeKey(notifier)).fn);
+    expect([...allowed].sort()).toEqual(
+      [...logActions, ...implied['sns:publish'], ...implied['ses:send']].sort(),
+    );
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        {
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+        },
+        {
+          Effect: 'Deny',
+          Action: 'sns:Publish',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] },
+        },
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+          Condition: { StringEquals: { 'ses:FromAddress': props.sesSender } },
+        }),
+      ]),
+    );
+    const ses = statements.find((statement) => statement.Action?.includes?.('ses:SendEmail'));
+    expect(JSON.stringify(ses.Resource)).toMatch(/:identity\/security@mail\.example\.com"/);
+    expect(JSON.stringify(ses.Resource)).toMatch(/:identity\/mail\.example\.com"/);
+  });
+});
+
+describe('HTTP API', () => {
+  it('has every route of the table, method and path exactly', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(keys.sort()).toEqual(routeList.map(routeKey).sort());
+  });
+
+  it('allows CORS from the configured origins only, with the headers clients send and read', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: props.allowedOrigins,
+        AllowMethods: Match.arrayEquals([...new Set(routeList.map((route) => route.method))]),
+        AllowHeaders: ['authorization', 'content-type'],
+        ExposeHeaders: ['retry-after'],
+        MaxAge: 3600,
+      },
+    });
+    synth({ allowedOrigins: [] }).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.absent(),
+    });
+  });
+
+  it('throttles the default stage and writes JSON access logs with retention', () => {
+    const destination = new Capture();
+    const format = new Capture();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: props.throttle.rateLimit,
+        ThrottlingBurstLimit: props.throttle.burstLimit,
+      },
+      AccessLogSettings: { DestinationArn: destination, Format: format },
+    });
+    expect(logGroupOf(template, destination.asObject() as never)?.Properties.RetentionInDays).toBe(
+      props.logRetentionDays,
+    );
+    expect(JSON.parse(format.asString())).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
+  });
+
+  it('outputs the API URL, table name and key ARN', () => {
+    for (const output of ['ApiUrl', 'TableName', 'KeyArn']) template.hasOutput(output, {});
+  });
+});
+
+describe('SMS safety', () => {
+  it('sets the SNS monthly spend limit and alarms at 50% and 80% of it', () => {
+    const create = new Capture();
+    template.hasResourceProperties('Custom::AWS', { Create: create });
+    expect(JSON.parse(create.asString())).toMatchObject({
+      service: 'SNS',
+      action: 'SetSMSAttributes',
+      parameters: { attributes: { MonthlySpendLimit: String(props.smsMonthlySpendLimitUsd) } },
+    });
+    for (const share of [0.5, 0.8]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SNS',
+        MetricName: 'SMSMonthToDateSpentUSD',
+        Threshold: props.smsMonthlySpendLimitUsd * share,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  it('sends the alarms to the given topic', () => {
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:on-call';
+    const alarms = synth({ alarmTopicArn: topic }).findResources('AWS::CloudWatch::Alarm');
+    expect(Object.values(alarms).map((alarm) => alarm.Properties.AlarmActions)).toEqual(
+      Object.values(alarms).map(() => [topic]),
+    );
+  });
+});
+
+describe('props', () => {
+  const bad: [string, Partial<MfaStackProps>, RegExp][] = [
+    ['an upper-case stage', { stage: 'Prod' }, /stage/],
+    ['a plain-http origin', { allowedOrigins: ['http://app.example.com'] }, /allowedOrigins/],
+    ['an origin with a path', { allowedOrigins: ['https://app.example.com/'] }, /allowedOrigins/],
+    ['a wildcard origin', { allowedOrigins: ['*'] }, /allowedOrigins/],
+    ['a sender that is no address', { sesSender: 'security' }, /sesSender/],
+    ['a country that is not alpha-2', { smsAllowedCountries: ['NLD'] }, /smsAllowedCountries/],
+    ['an unassigned country code', { smsAllowedCountries: ['XX'] }, /smsAllowedCountries/],
+    ['a region that is not a country', { smsAllowedCountries: ['EU'] }, /smsAllowedCountries/],
+    ['no SMS country', { smsAllowedCountries: [] }, /smsAllowedCountries/],
+    ['an unknown retention', { tableRetention: 'keep' as never }, /tableRetention/],
+    ['a log retention CloudWatch lacks', { logRetentionDays: 10 }, /logRetentionDays/],
+    ['a zero rate', { throttle: { rateLimit: 0, burstLimit: 10 } }, /throttle rate/],
+    ['a negative burst', { throttle: { rateLimit: 10, burstLimit: -1 } }, /throttle burst/],
+    ['a zero SMS budget', { smsMonthlySpendLimitUsd: 0 }, /smsMonthlySpendLimitUsd/],
+    ['a fractional SMS budget', { smsMonthlySpendLimitUsd: 2.5 }, /smsMonthlySpendLimitUsd/],
+    ['a topic that is no ARN', { alarmTopicArn: 'on-call' }, /alarmTopicArn/],
+  ];
+  it.each(bad)('reject %s', (_, overrides, message) => {
+    expect(() => synth(overrides)).toThrow(message);
+  });
+
+  it('are all reported at once', () => {
+    expect(() => synth({ stage: 'X', sesSender: 'x' })).toThrow(/stage[\s\S]*sesSender/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  /** Synthesizes with the pack as `cdk synth` runs it and returns its unacknowledged findings. */
+  function findings(app: App) {
+    Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));
+    let directory: string;
+    try {
+      directory = app.synth().directory;
+    } catch (error) {
+      return [String(error)];
+    }
+    const report = JSON.parse(readFileSync(`${directory}/validation-report.json`, 'utf8'));
+    return report.pluginReports
+      .filter((plugin: { pluginName: string }) => plugin.pluginName === 'AwsSolutions')
+      .flatMap((plugin: { violations: { ruleName: string; severity: string }[] }) =>
+        plugin.violations.map((violation) => `${violation.severity} ${violation.ruleName}`),
+      );
+  }
+
+  it('finds no unacknowledged error or warning, with every permission in use', () => {
+    expect(findings(build().app)).toEqual([]);
+    expect(findings(build({ routes: [...routeList, notifier] }).app)).toEqual([]);
+  });
+
+  it('would report a finding (the check is not vacuous)', () => {
+    const { app, stack } = build();
+    new Key(stack, 'UnrotatedKey');
+    expect(findings(app).join('\n')).toMatch(/AwsSolutions-KMS5/);
+  });
+});
