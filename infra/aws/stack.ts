@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { routeList } from '../../functions/routes.ts';
 import { tableDefinition } from '../../shared/db/table.ts';
+import { corsPolicy } from '../../shared/http/cors.ts';
 import type { AuthKind, Permission, Route } from '../../shared/http/route.ts';
 
 export interface MfaStackProps extends StackProps {
@@ -66,6 +67,9 @@ const isOrigin = (origin: string) => {
   const local = url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   return url.origin === origin && (url.protocol === 'https:' || local);
 };
+
+/** `purpose` of the KMS encryption context of every sealed value (shared/crypto/keyring.ts). */
+export const kmsPurposes = ['signing-key', 'secret'] as const;
 
 const emailAddress = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const retentionDays = new Set(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
@@ -165,11 +169,10 @@ export class MfaStack extends Stack {
       corsPreflight: props.allowedOrigins.length
         ? {
             allowOrigins: [...props.allowedOrigins],
-            allowMethods: [...new Set(routes.map((route) => CorsHttpMethod[route.method]))],
-            allowHeaders: ['authorization', 'content-type'],
-            // Browsers hide non-safelisted response headers; clients need it on 429s.
-            exposeHeaders: ['retry-after'],
-            maxAge: Duration.hours(1),
+            allowMethods: corsPolicy.allowMethods.map((method) => CorsHttpMethod[method]),
+            allowHeaders: [...corsPolicy.allowHeaders],
+            exposeHeaders: [...corsPolicy.exposeHeaders],
+            maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
           }
         : undefined,
     });
@@ -211,11 +214,32 @@ export class MfaStack extends Stack {
     };
 
     const [, senderDomain] = props.sesSender.split('@');
+    // Only the item actions the repositories use, on the table alone (it has no index):
+    // grantReadData/grantWriteData would add Scan, BatchGet/BatchWrite, DescribeTable and the
+    // stream reads. TransactWriteItems needs no action of its own: IAM authorises each item
+    // of a transaction by its Put/Update/Delete/ConditionCheck action.
+    const tableActions = (role: Role, actions: string[]) =>
+      role.addToPolicy(
+        new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+      );
+    // Every KMS call of the product (shared/crypto/keyring.ts through envelope.ts) passes an
+    // encryption context whose `purpose` is one of these; KMS checks the condition per request,
+    // so a function cannot use the key for anything else. StringEquals, not
+    // ForAllValues:StringEquals: the latter also matches a request without any context.
+    const kmsActions = (role: Role, actions: string[]) =>
+      role.addToPolicy(
+        new PolicyStatement({
+          actions,
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...kmsPurposes] } },
+        }),
+      );
     const grants: Record<Permission, (role: Role) => void> = {
-      'table:read': (role) => table.grantReadData(role),
-      'table:write': (role) => table.grantWriteData(role),
-      'kms:decrypt': (role) => key.grantDecrypt(role),
-      'kms:generateDataKey': (role) => key.grant(role, 'kms:GenerateDataKey'),
+      'table:read': (role) => tableActions(role, ['GetItem', 'Query', 'ConditionCheckItem']),
+      'table:write': (role) =>
+        tableActions(role, ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem']),
+      'kms:decrypt': (role) => kmsActions(role, ['kms:Decrypt']),
+      'kms:generateDataKey': (role) => kmsActions(role, ['kms:GenerateDataKey']),
       'sns:publish': (role) => {
         // SMS to a phone number has no resource ARN, hence `*`: the spend limit and alarms below
         // are set in this region only, and topics (any ARN) stay out of reach.

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -32,6 +33,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Fails when something already listens on `port`. Without this, a second DynamoDB Local
+ * "starts": its `java` exits on the taken port, but the readiness probe is answered by the
+ * first one, and the caller would share (and later lose) someone else's database.
+ * Both the loopback and the wildcard address are tried: Java listens on the wildcard, and
+ * some systems let a wildcard bind succeed beside a loopback listener.
+ */
+async function assertPortFree(port: number): Promise<void> {
+  for (const host of ['127.0.0.1', undefined]) {
+    await new Promise<void>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(
+                `DynamoDB Local cannot start: port ${port} is already in use (another \`npm start\`?). ` +
+                  'Stop what listens there, or set DYNAMODB_PORT to a free port.',
+              )
+            : error,
+        ),
+      );
+      server.listen({ port, ...(host ? { host } : {}) }, () => server.close(() => resolve()));
+    });
+  }
+}
+
 export interface LocalDynamoDb {
   endpoint: string;
   stop(): Promise<void>;
@@ -45,6 +72,7 @@ const JAVA_MISSING =
 export async function startDynamoDb(
   options: { port?: number; dataDir?: string } = {},
 ): Promise<LocalDynamoDb> {
+  if (options.port) await assertPortFree(options.port);
   const port = options.port || (await freePort());
   const directory = jarDirectory();
   const args = [
@@ -68,35 +96,66 @@ export async function startDynamoDb(
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new Error(JAVA_MISSING) : error),
     );
-    child.once('exit', (code) =>
-      reject(new Error(`DynamoDB Local exited with code ${code}: ${stderr.trim()}`)),
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(`DynamoDB Local exited (${signal ?? `code ${code}`}) while starting: ${stderr.trim()}`),
+      ),
     );
   });
   failed.catch(() => {});
   const endpoint = `http://127.0.0.1:${port}`;
-  await Promise.race([waitUntilReady(endpoint), failed]);
+  const probing = new AbortController();
+  try {
+    await Promise.race([waitUntilReady(endpoint, probing.signal), failed]);
+    // Another process that took the port after the check above could have answered the probe.
+    if (!running(child)) await failed;
+  } catch (error) {
+    // Nothing is left behind: no probe loop, no `java` holding the port or the data folder.
+    probing.abort();
+    await stop(child);
+    throw error;
+  }
   return { endpoint, stop: () => stop(child) };
 }
 
-async function waitUntilReady(endpoint: string): Promise<void> {
+const READY_TIMEOUT_MS = 30_000;
+
+async function waitUntilReady(endpoint: string, signal: AbortSignal): Promise<void> {
   const client = localClient(endpoint);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await client.send(new ListTablesCommand({}));
-      return;
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`DynamoDB Local did not answer within 30 s: ${String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({}), { abortSignal: signal });
+        return;
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (Date.now() > deadline)
+          throw new Error(
+            `DynamoDB Local did not answer within ${READY_TIMEOUT_MS / 1000} s: ${String(error)}`,
+          );
+        await sleep(100, undefined, { signal });
+      }
     }
+  } finally {
+    client.destroy();
   }
 }
 
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+// DynamoDB Local flushes and exits within a second of SIGTERM; a JVM stuck past this is killed.
+const STOP_GRACE_MS = 3_000;
+
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // A `java` that never spawned (ENOENT) has a negative exitCode and emits no 'exit'.
+  if (!running(child)) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(escalation);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

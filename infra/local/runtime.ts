@@ -48,12 +48,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     });
     started.push(aws);
 
+    // Fixed local credentials: a developer's real AWS credentials never reach the local endpoints.
+    // A leftover session token or profile would be sent with (or chosen over) the local keys.
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
     const env: Record<string, string> = {
       AWS_REGION: 'us-east-1',
-      // Fixed local credentials: a developer's real AWS credentials never reach the local endpoints.
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SESSION_TOKEN: '',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SNS: aws.url,
       AWS_ENDPOINT_URL_SES: aws.url,
@@ -64,8 +66,6 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       SMS_ALLOWED_COUNTRIES: process.env.SMS_ALLOWED_COUNTRIES ?? 'NL,GB,US,DE,FR,BE,IE,ES,IT,CA,AU',
     };
     Object.assign(process.env, env);
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
     await ensureTable(dynamo.endpoint, env.TABLE_NAME as string);
 
     const api: ApiServer = await startApiServer({

@@ -4,12 +4,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { routeList } from '../../functions/routes.ts';
+import { corsHeaders, corsPreflightHeaders } from '../../shared/http/cors.ts';
+import { type ErrorCode, errorCatalogue } from '../../shared/http/errors.ts';
+import { securityHeaders } from '../../shared/http/headers.ts';
 import type { Route } from '../../shared/http/route.ts';
 
 /**
  * The API as API Gateway (HTTP API, payload v2) would call it: each request becomes a v2
  * event for the real handler module of its route table entry. CORS preflights are answered
- * here from the same settings the stack gives API Gateway, as API Gateway answers them.
+ * here from the same policy the stack gives API Gateway (shared/http/cors.ts), as API
+ * Gateway answers them.
  */
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -49,13 +53,23 @@ function loadHandler(module: string): Promise<Handler> {
   return handler;
 }
 
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 function match(method: string, path: string) {
   for (const { route, pattern, names } of compiled) {
     if (route.method !== method) continue;
     const found = pattern.exec(path);
     if (!found) continue;
-    const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]));
-    return { route, params };
+    const values = names.map((_, i) => decode(found[i + 1] ?? ''));
+    // A malformed escape (`%E0%A4%A`) names no resource: the caller gets a 404, not a crash.
+    if (values.some((value) => value === undefined)) return undefined;
+    return { route, params: Object.fromEntries(names.map((name, i) => [name, values[i] as string])) };
   }
   return undefined;
 }
@@ -71,19 +85,45 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'>
   return Buffer.concat(chunks);
 }
 
-function toEvent(
-  request: IncomingMessage,
+/** The parts of a request the event is built from (an `IncomingMessage` has them). */
+export type RequestLike = Pick<IncomingMessage, 'headersDistinct' | 'httpVersion'> & {
+  socket: { remoteAddress?: string | undefined };
+};
+
+/** Appends under `name`, joining repeats with `,` as API Gateway does (empty values included). */
+function append(into: Map<string, string>, name: string, value: string) {
+  const previous = into.get(name);
+  into.set(name, previous === undefined ? value : `${previous},${value}`);
+}
+
+/**
+ * The payload v2 event API Gateway builds: repeated headers and query keys joined with `,`,
+ * and the `cookie` header moved to `cookies`, one entry per cookie.
+ */
+export function toEvent(
+  request: RequestLike,
   url: URL,
   route: Route,
   params: Record<string, string>,
   body: Buffer,
 ): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  // Maps, then Object.fromEntries: a header or key named `__proto__` stays a plain entry.
+  const headerMap = new Map<string, string>();
+  const cookies: string[] = [];
+  for (const [name, values] of Object.entries(request.headersDistinct)) {
+    if (values === undefined) continue;
+    if (name.toLowerCase() === 'cookie') {
+      cookies.push(
+        ...values.flatMap((value) => value.split(';').map((cookie) => cookie.trim())).filter(Boolean),
+      );
+      continue;
+    }
+    for (const value of values) append(headerMap, name.toLowerCase(), value);
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = query[name] ? `${query[name]},${value}` : value;
+  const headers = Object.fromEntries(headerMap);
+  const queryMap = new Map<string, string>();
+  for (const [name, value] of url.searchParams) append(queryMap, name, value);
+  const query = Object.fromEntries(queryMap);
   const text = body.toString('utf8');
   const binary = body.length > 0 && !Buffer.from(text, 'utf8').equals(body);
   const now = new Date();
@@ -92,6 +132,7 @@ function toEvent(
     routeKey: `${route.method} ${route.path}`,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
+    ...(cookies.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(Object.keys(params).length ? { pathParameters: params } : {}),
@@ -136,31 +177,37 @@ function context(route: Route & { name: string }): Context {
   };
 }
 
-function send(
-  response: ServerResponse,
-  status: number,
-  headers: Record<string, string>,
-  body: string | Buffer,
-) {
+type OutgoingHeaders = Record<string, string | string[]>;
+
+function send(response: ServerResponse, status: number, headers: OutgoingHeaders, body: string | Buffer) {
   response.writeHead(status, headers);
   response.end(body);
+}
+
+/** What API Gateway writes for a handler's result: `cookies` become `set-cookie` headers. */
+export function fromResult(result: APIGatewayProxyStructuredResultV2): {
+  status: number;
+  headers: OutgoingHeaders;
+  body: string | Buffer;
+} {
+  const headers: OutgoingHeaders = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  );
+  if (result.cookies?.length) {
+    const own = headers['set-cookie'];
+    headers['set-cookie'] = [...(own === undefined ? [] : [own].flat()), ...result.cookies];
+  }
+  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+  return { status: result.statusCode ?? 200, headers, body };
 }
 
 function corsPreflight(
   request: IncomingMessage,
   response: ServerResponse,
-  allowedOrigins: string[],
+  allowedOrigins: readonly string[],
 ): boolean {
-  const origin = request.headers.origin;
   if (request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return false;
-  const headers: Record<string, string> = { vary: 'Origin' };
-  if (origin && allowedOrigins.includes(origin)) {
-    headers['access-control-allow-origin'] = origin;
-    headers['access-control-allow-methods'] = 'GET,POST,PUT,DELETE';
-    headers['access-control-allow-headers'] = 'authorization,content-type';
-    headers['access-control-max-age'] = '600';
-  }
-  send(response, 204, headers, '');
+  send(response, 204, corsPreflightHeaders(request.headers.origin, allowedOrigins), '');
   return true;
 }
 
@@ -197,37 +244,43 @@ function serveStatic(url: URL, response: ServerResponse): boolean {
   return false;
 }
 
-function notFound(response: ServerResponse) {
+/**
+ * The runtime's own answers (API Gateway's, in AWS), in the catalogue's shape and with the
+ * headers a handler's answer has, so clients and browsers treat them alike.
+ */
+function runtimeError(
+  request: IncomingMessage,
+  response: ServerResponse,
+  allowedOrigins: readonly string[],
+  code: Extract<ErrorCode, 'not_found' | 'payload_too_large'>,
+  extraHeaders: Record<string, string> = {},
+) {
+  const { status, message } = errorCatalogue[code];
   send(
     response,
-    404,
-    { 'content-type': 'application/json; charset=utf-8' },
-    JSON.stringify({ error: { code: 'not_found', message: 'Not found.' } }),
+    status,
+    { ...securityHeaders, ...corsHeaders(request.headers.origin, allowedOrigins), ...extraHeaders },
+    JSON.stringify({ error: { code, message } }),
   );
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, allowedOrigins: string[]) {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+async function handle(request: IncomingMessage, response: ServerResponse, allowedOrigins: readonly string[]) {
   if (corsPreflight(request, response, allowedOrigins)) return;
-  const found = match(request.method ?? 'GET', url.pathname);
-  if (!found) {
-    if (request.method === 'GET' && serveStatic(url, response)) return;
-    return notFound(response);
+  const url = URL.parse(request.url ?? '/', 'http://localhost');
+  const found = url && match(request.method ?? 'GET', url.pathname);
+  if (!url || !found) {
+    if (url && request.method === 'GET' && serveStatic(url, response)) return;
+    return runtimeError(request, response, allowedOrigins, 'not_found');
   }
   const body = await readBody(request);
   if (body === 'too_large') {
-    return send(
-      response,
-      413,
-      { 'content-type': 'application/json; charset=utf-8', connection: 'close' },
-      JSON.stringify({ error: { code: 'payload_too_large', message: 'The request body is too large.' } }),
-    );
+    // The rest of the body is never read: closing is cheaper than draining up to 10 MB.
+    return runtimeError(request, response, allowedOrigins, 'payload_too_large', { connection: 'close' });
   }
   const handler = await loadHandler(found.route.module);
   const result = await handler(toEvent(request, url, found.route, found.params, body), context(found.route));
-  const payload = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
-  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
-  send(response, result.statusCode ?? 200, headers, payload);
+  const answer = fromResult(result);
+  send(response, answer.status, answer.headers, answer.body);
 }
 
 export interface ApiServer {
@@ -239,7 +292,7 @@ export interface ApiServer {
 export async function startApiServer(options: {
   port: number;
   host?: string;
-  allowedOrigins: string[];
+  allowedOrigins: readonly string[];
 }): Promise<ApiServer> {
   const server: Server = createServer((request, response) => {
     handle(request, response, options.allowedOrigins).catch((error: unknown) => {
@@ -248,7 +301,7 @@ export async function startApiServer(options: {
         JSON.stringify({ level: 'error', message: 'local runtime failure', error: String(error) }),
       );
       if (!response.headersSent)
-        send(response, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+        send(response, 500, { ...securityHeaders }, '{"message":"Internal Server Error"}');
     });
   });
   await new Promise<void>((done, fail) => {

@@ -20,7 +20,11 @@ import { open, type Sealed, seal } from './envelope.ts';
  * cap throughput and cost more per token).
  */
 const PK = 'KEYRING';
+// Reloads asked for by tokens with an unknown kid: a key created since is found within these,
+// and tokens with random kids cannot turn into a stream of table reads.
 const MIN_RELOAD_MS = 60_000;
+// An empty keyring is only a cold start racing the first signing key: retry sooner, still bounded.
+const MIN_EMPTY_RELOAD_MS = 1_000;
 const MAX_CACHE_MS = 5 * 60_000;
 
 export type PublicJwk = JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' };
@@ -112,16 +116,9 @@ export function secretKey(name: string): Promise<Buffer> {
 }
 
 let publicKeys: { keys: PublicJwk[]; loadedAt: number } | undefined;
+let reloading: Promise<PublicJwk[]> | undefined;
 
-/**
- * Current and not-yet-expired retired public keys, as published in the JWKS. `refresh` asks
- * for a reload because a token named an unknown kid (a key created since): honoured at most
- * once a minute, so tokens with random kids cannot become a stream of table reads.
- */
-export async function verificationKeys(options: { refresh?: boolean } = {}): Promise<PublicJwk[]> {
-  const age = publicKeys ? Date.now() - publicKeys.loadedAt : Number.POSITIVE_INFINITY;
-  const reloadAllowed = age >= MIN_RELOAD_MS || publicKeys?.keys.length === 0;
-  if (publicKeys && age < MAX_CACHE_MS && !(options.refresh && reloadAllowed)) return publicKeys.keys;
+async function loadPublicKeys(): Promise<PublicJwk[]> {
   const out = await db.send(
     new QueryCommand({
       TableName: table(),
@@ -135,4 +132,22 @@ export async function verificationKeys(options: { refresh?: boolean } = {}): Pro
     .map((item) => item.publicJwk as PublicJwk);
   publicKeys = { keys, loadedAt: Date.now() };
   return keys;
+}
+
+/**
+ * Current and not-yet-expired retired public keys, as published in the JWKS. `refresh` asks
+ * for a reload because a token named an unknown kid (a key created since): honoured at most
+ * once a minute (once a second while the keyring is empty). Concurrent callers share one
+ * in-flight Query, so a burst of such tokens costs one read, not one per request.
+ */
+export async function verificationKeys(options: { refresh?: boolean } = {}): Promise<PublicJwk[]> {
+  if (publicKeys) {
+    const age = Date.now() - publicKeys.loadedAt;
+    const minReload = publicKeys.keys.length === 0 ? MIN_EMPTY_RELOAD_MS : MIN_RELOAD_MS;
+    if (age < MAX_CACHE_MS && !(options.refresh && age >= minReload)) return publicKeys.keys;
+  }
+  reloading ??= loadPublicKeys().finally(() => {
+    reloading = undefined;
+  });
+  return reloading;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { type App, Validations } from 'aws-cdk-lib';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -6,29 +6,23 @@ import nag from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { routeList, routes } from '../../functions/routes.ts';
-import type { MfaStackProps } from '../../infra/aws/stack.ts';
+import { kmsPurposes, type MfaStackProps, repoRoot } from '../../infra/aws/stack.ts';
 import { tableDefinition } from '../../shared/db/table.ts';
+import { corsPolicy } from '../../shared/http/cors.ts';
 import type { Permission, Route } from '../../shared/http/route.ts';
 import { build, functionFor, props, roleStatements, synth } from './support.ts';
 
-/** What each permission of the route table may turn into, and nothing more. */
+/**
+ * What each permission of the route table may turn into, and nothing more: no Scan, batch,
+ * DescribeTable or stream action (transactions are authorised per item action).
+ */
 const implied: Record<Permission, string[]> = {
-  'table:read': [
-    'dynamodb:BatchGetItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
-    'dynamodb:GetItem',
-    'dynamodb:GetRecords',
-    'dynamodb:GetShardIterator',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-  ],
+  'table:read': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
   'table:write': [
-    'dynamodb:BatchWriteItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:DescribeTable',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
   ],
   'kms:decrypt': ['kms:Decrypt'],
   'kms:generateDataKey': ['kms:GenerateDataKey'],
@@ -152,6 +146,60 @@ describe('functions', () => {
     );
   });
 
+  it.each(routeList.filter((route) => route.permissions.some((p) => p.startsWith('table:'))))(
+    '$name reaches the table only, not its indexes or streams',
+    (route) => {
+      const { statements } = roleStatements(template, functionFor(template, routeKey(route)).fn);
+      const onTable = statements.filter((statement) =>
+        [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')),
+      );
+      expect(onTable.length).toBeGreaterThan(0);
+      for (const statement of onTable) {
+        expect(statement).toEqual({
+          Effect: 'Allow',
+          Action: expect.anything(),
+          Resource: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+        });
+      }
+    },
+  );
+
+  it.each(routeList.filter((route) => route.permissions.some((p) => p.startsWith('kms:'))))(
+    '$name may use the KMS key only with an encryption context purpose of the product',
+    (route) => {
+      const { statements } = roleStatements(template, functionFor(template, routeKey(route)).fn);
+      const onKey = statements.filter((statement) =>
+        [statement.Action].flat().some((action: string) => action.startsWith('kms:')),
+      );
+      expect(onKey.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(
+        route.permissions.flatMap((p) => (p.startsWith('kms:') ? implied[p] : [])).sort(),
+      );
+      for (const statement of onKey) {
+        expect(statement).toEqual({
+          Effect: 'Allow',
+          Action: expect.anything(),
+          Resource: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+          Condition: { StringEquals: { 'kms:EncryptionContext:purpose': ['signing-key', 'secret'] } },
+        });
+      }
+    },
+  );
+
+  it('allow every encryption context purpose the code passes to KMS (and only those)', () => {
+    // Sealing code names its purpose literally; a new one must be added to the grant too.
+    const sources = ['shared', 'functions'].flatMap((dir) =>
+      readdirSync(`${repoRoot}${dir}`, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => readFileSync(`${repoRoot}${dir}/${file}`, 'utf8')),
+    );
+    const sealing = sources.filter((source) => /from '[./]+(crypto\/)?envelope\.ts'/.test(source));
+    const used = new Set(
+      sealing.flatMap((source) => [...source.matchAll(/purpose: '([^']+)'/g)].map((m) => m[1])),
+    );
+    expect(used.size).toBeGreaterThan(0);
+    expect([...used].sort()).toEqual([...kmsPurposes].sort());
+  });
+
   it('have roles without managed policies (no AWSLambdaBasicExecutionRole logs:* on every group)', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -202,12 +250,14 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
         AllowOrigins: props.allowedOrigins,
-        AllowMethods: Match.arrayEquals([...new Set(routeList.map((route) => route.method))]),
+        AllowMethods: Match.arrayEquals([...corsPolicy.allowMethods]),
         AllowHeaders: ['authorization', 'content-type'],
         ExposeHeaders: ['retry-after'],
         MaxAge: 3600,
       },
     });
+    // The policy (shared with the local runtime and the handlers) covers every route.
+    for (const route of routeList) expect(corsPolicy.allowMethods).toContain(route.method);
     synth({ allowedOrigins: [] }).hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.absent(),
     });
