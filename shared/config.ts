@@ -17,6 +17,9 @@ const list = z
       .map((item) => item.trim())
       .filter(Boolean),
   );
+// An unset optional setting may arrive as '' (a CDK or shell default); treat that as absent.
+const optional = <T extends z.ZodType>(inner: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), inner.optional());
 
 const schema = z.object({
   TABLE_NAME: z.string().min(1),
@@ -36,6 +39,32 @@ const schema = z.object({
   PASSWORD_LOCK_SECONDS: seconds(15 * 60),
   // Refresh-token digests kept per session to recognise reuse of a rotated token.
   REFRESH_REUSE_MEMORY: count(20),
+
+  // NIST SP 800-63B-4 §3.1.3.2 allows out-of-band codes at most 10 minutes; 5 is plenty for SMS.
+  CODE_TTL_SECONDS: seconds(5 * 60),
+  CODE_MAX_ATTEMPTS: count(5),
+  RESEND_COOLDOWN_SECONDS: seconds(30),
+  SENDS_PER_FACTOR_PER_HOUR: count(5),
+  SENDS_PER_DESTINATION_PER_DAY: count(10),
+  // 63B-4 §3.2.2: consecutive failures across every factor of the user; at most 100 allowed.
+  MFA_MAX_FAILURES: count(10),
+  MFA_LOCK_SECONDS: seconds(15 * 60),
+  MAX_ACTIVE_FACTORS: count(5),
+  PENDING_FACTOR_TTL_SECONDS: seconds(15 * 60),
+  MFA_TOKEN_TTL_SECONDS: seconds(10 * 60),
+  REMEMBER_DEVICE_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+  RECOVERY_CODE_COUNT: count(10),
+  EVENT_TTL_DAYS: count(400),
+
+  // Named in every SMS and email. Short and GSM-7 (3GPP TS 23.038) so the SMS stays one 160-char segment.
+  SERVICE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9 .&'-]{1,30}$/, "at most 30 letters, digits, spaces or . & ' -")
+    .default('Serverless MFA'),
+  // AWS SNS alphanumeric sender ID: 1-11 letters/digits, at least one letter; only some countries honour it.
+  SMS_SENDER_ID: optional(z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, '1-11 letters or digits')),
+  // Linked from security emails as the place to report "this wasn't me"; http(s) only.
+  SUPPORT_URL: optional(z.url({ protocol: /^https?$/ })),
 });
 
 export type Config = {
@@ -52,6 +81,22 @@ export type Config = {
   passwordMaxFailures: number;
   passwordLockSeconds: number;
   refreshReuseMemory: number;
+  codeTtlSeconds: number;
+  codeMaxAttempts: number;
+  resendCooldownSeconds: number;
+  sendsPerFactorPerHour: number;
+  sendsPerDestinationPerDay: number;
+  mfaMaxFailures: number;
+  mfaLockSeconds: number;
+  maxActiveFactors: number;
+  pendingFactorTtlSeconds: number;
+  mfaTokenTtlSeconds: number;
+  rememberDeviceDays: number;
+  recoveryCodeCount: number;
+  eventTtlDays: number;
+  serviceName: string;
+  smsSenderId: string | undefined;
+  supportUrl: string | undefined;
 };
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -75,6 +120,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     passwordMaxFailures: e.PASSWORD_MAX_FAILURES,
     passwordLockSeconds: e.PASSWORD_LOCK_SECONDS,
     refreshReuseMemory: e.REFRESH_REUSE_MEMORY,
+    codeTtlSeconds: e.CODE_TTL_SECONDS,
+    codeMaxAttempts: e.CODE_MAX_ATTEMPTS,
+    resendCooldownSeconds: e.RESEND_COOLDOWN_SECONDS,
+    sendsPerFactorPerHour: e.SENDS_PER_FACTOR_PER_HOUR,
+    sendsPerDestinationPerDay: e.SENDS_PER_DESTINATION_PER_DAY,
+    mfaMaxFailures: e.MFA_MAX_FAILURES,
+    mfaLockSeconds: e.MFA_LOCK_SECONDS,
+    maxActiveFactors: e.MAX_ACTIVE_FACTORS,
+    pendingFactorTtlSeconds: e.PENDING_FACTOR_TTL_SECONDS,
+    mfaTokenTtlSeconds: e.MFA_TOKEN_TTL_SECONDS,
+    rememberDeviceDays: e.REMEMBER_DEVICE_DAYS,
+    recoveryCodeCount: e.RECOVERY_CODE_COUNT,
+    eventTtlDays: e.EVENT_TTL_DAYS,
+    serviceName: e.SERVICE_NAME,
+    smsSenderId: e.SMS_SENDER_ID,
+    supportUrl: e.SUPPORT_URL,
   };
 }
 

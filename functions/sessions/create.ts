@@ -1,53 +1,42 @@
-import { verifyAgainstDummy, verifyPassword } from '../../shared/auth/passwords.ts';
-import { issueAccessToken } from '../../shared/auth/tokens.ts';
-import { config } from '../../shared/config.ts';
-import { clearPasswordFailures, reservePasswordAttempt } from '../../shared/db/login-guard.ts';
-import { createSession } from '../../shared/db/sessions.ts';
+import { openSession } from '../../shared/auth/open-session.ts';
+import { checkPassword } from '../../shared/auth/password-check.ts';
+import { checkDeviceToken, touchDevice } from '../../shared/db/devices.ts';
+import { listFactors, publicFactor } from '../../shared/db/factors.ts';
+import { createPendingLogin } from '../../shared/db/logins.ts';
 import { findUserByEmail } from '../../shared/db/users.ts';
-import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.createSession, async ({ body, ip, userAgent }) => {
-  await reservePasswordAttempt(body.email);
-
-  const user = await findUserByEmail(body.email);
-  // Unknown email and wrong password: one answer, one argon2 computation each.
-  const valid = user
-    ? await verifyPassword(body.password, user.passwordHash)
-    : await verifyAgainstDummy(body.password);
-  if (!user || !valid) throw new ApiError('invalid_credentials');
-  await clearPasswordFailures(body.email);
-
-  const authTime = new Date();
-  const { session, refreshToken } = await createSession({
-    userId: user.userId,
-    orgId: user.orgId,
-    role: user.role,
-    aal: 1,
-    amr: ['pwd'],
-    authTime,
+  const user = await checkPassword(body.email, await findUserByEmail(body.email), body.password, {
     ip,
     userAgent,
   });
-  const accessToken = await issueAccessToken({
-    userId: user.userId,
-    sessionId: session.sessionId,
-    orgId: user.orgId,
-    role: user.role,
-    aal: 1,
-    amr: ['pwd'],
-    authTime,
-    scope: 'full',
-  });
+
+  const factors = (await listFactors(user.userId)).filter((factor) => factor.status === 'active');
+  if (factors.length === 0) {
+    const tokens = await openSession(user, { aal: 1, amr: ['pwd'], ip, userAgent });
+    return {
+      status: 200,
+      body: { status: 'authenticated', ...tokens, mfa: { enabled: false, suggested: false } },
+    };
+  }
+
+  // "Remember this device": a genuine, unexpired device token of this user stands in for the
+  // second factor it was issued after.
+  const device = body.deviceToken ? await checkDeviceToken(user.userId, body.deviceToken) : undefined;
+  if (device) {
+    await touchDevice(device);
+    const tokens = await openSession(user, { aal: 2, amr: ['pwd', 'mfa'], ip, userAgent });
+    return {
+      status: 200,
+      body: { status: 'authenticated', ...tokens, mfa: { enabled: true, suggested: false } },
+    };
+  }
+
+  const { mfaToken, expiresIn } = await createPendingLogin(user.userId);
   return {
     status: 200,
-    body: {
-      status: 'authenticated',
-      accessToken,
-      refreshToken,
-      expiresIn: config().accessTokenTtlSeconds,
-      mfa: { enabled: false, suggested: false },
-    },
+    body: { status: 'mfa_required', mfaToken, expiresIn, factors: factors.map(publicFactor) },
   };
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailAddress, tokenPair } from '../../shared/http/schemas.ts';
+import { factor } from '../mfa/schemas.ts';
 
 export const createSessionBody = z.strictObject({
   email: emailAddress,
@@ -8,7 +9,7 @@ export const createSessionBody = z.strictObject({
   deviceToken: z.string().max(512).optional().describe('From an earlier "remember this device".'),
 });
 
-export const sessionAuthenticated = z.object({
+const sessionAuthenticated = z.object({
   status: z.literal('authenticated'),
   ...tokenPair,
   mfa: z.object({
@@ -22,3 +23,15 @@ export const sessionAuthenticated = z.object({
 export const refreshSessionBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
 
 export const sessionRefreshed = z.object(tokenPair);
+
+const mfaRequired = z.object({
+  status: z.literal('mfa_required'),
+  mfaToken: z
+    .string()
+    .describe('Opaque, single login, usable only on /v1/mfa/challenges, /verify and /recover.'),
+  expiresIn: z.number().int(),
+  factors: z.array(factor).describe('The active factors to choose from.'),
+});
+
+/** The three answers of a password login, told apart by `status`. */
+export const sessionAnswer = z.discriminatedUnion('status', [sessionAuthenticated, mfaRequired]);

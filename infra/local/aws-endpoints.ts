@@ -141,6 +141,7 @@ async function handle(state: State, req: IncomingMessage): Promise<Reply> {
   if (url.pathname.startsWith('/_aws/') || url.pathname.startsWith('/_localstack/')) {
     return inspect(state, req.method ?? 'GET', url);
   }
+  if (url.pathname.startsWith('/_local/')) return testHooks(state, req.method ?? 'GET', url, body);
   const scope = credentialScope(req, url);
   // Without a scope the protocol can still be told apart: only awsJson requests carry X-Amz-Target.
   const isJson = scope ? scope.service === 'kms' : req.headers['x-amz-target'] !== undefined;
@@ -661,6 +662,38 @@ function inspect(state: State, method: string, url: URL): Reply {
     return json(200, { services: { sns: 'running', ses: 'running', kms: 'running' } });
   }
   return json(404, { error: `No local endpoint for ${method} ${url.pathname}` });
+}
+
+// ---------------------------------------------------------------- local-only test hooks
+
+/**
+ * `GET|POST /_local/fail-destinations`, body `{ "destinations": ["+15555550100", "a@example.com"] }`:
+ * reads or replaces the list of phone numbers and email addresses whose sends fail, like
+ * `setFailDestinations`, for test processes that reach this runtime only over HTTP. A local-only hook
+ * in the style of LocalStack's internal paths: the CDK stack has nothing like it, and product code
+ * never calls it. The list is shared by everything using this endpoint: give failing destinations
+ * unique names and put the previous list back afterwards.
+ */
+function testHooks(state: State, method: string, url: URL, body: string | undefined): Reply {
+  if (url.pathname.replace(/\/+$/, '') !== '/_local/fail-destinations') {
+    return json(404, { error: `No local endpoint for ${method} ${url.pathname}` });
+  }
+  if (method === 'POST') {
+    let input: unknown;
+    try {
+      input = JSON.parse(body ?? '');
+    } catch {
+      input = undefined;
+    }
+    const list = (input as { destinations?: unknown } | undefined)?.destinations;
+    if (!Array.isArray(list) || !list.every((d) => typeof d === 'string')) {
+      return json(400, { error: 'Expected a JSON body { "destinations": string[] }' });
+    }
+    state.fail = failSet(list);
+  } else if (method !== 'GET') {
+    return json(405, { error: `No local endpoint for ${method} ${url.pathname}` });
+  }
+  return json(200, { destinations: [...state.fail] });
 }
 
 function json(status: number, value: unknown): Reply {

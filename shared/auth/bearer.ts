@@ -1,10 +1,11 @@
 import { findActiveSession } from '../db/sessions.ts';
 import { ApiError } from '../http/errors.ts';
-import { type AccessClaims, verifyAccessToken } from './tokens.ts';
+import { type AccessClaims, InvalidTokenError, verifyAccessToken } from './tokens.ts';
 
 export type { AccessClaims };
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+// RFC 9110 §11.1: the scheme name is case-insensitive.
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 /**
  * Authenticates `Authorization: Bearer <access token>`. Besides the signature, the session
@@ -20,8 +21,9 @@ export async function authenticateBearer(
   let claims: AccessClaims;
   try {
     claims = await verifyAccessToken(token);
-  } catch (cause) {
-    throw new ApiError('unauthorized', { cause });
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw new ApiError('unauthorized', { cause: error });
+    throw error;
   }
   if (!scopes.includes(claims.scope)) {
     throw new ApiError('forbidden', { message: 'This token cannot be used on this endpoint.' });

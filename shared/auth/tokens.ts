@@ -1,5 +1,5 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
+import { createPublicKey } from 'node:crypto';
+import { errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { config } from '../config.ts';
 import { signingKey, verificationKeys } from '../crypto/keyring.ts';
@@ -57,31 +57,39 @@ export async function issueAccessToken(input: AccessTokenInput, now = new Date()
     .sign(privateKey);
 }
 
-const imported = new Map<string, KeyObject>();
+/** The token is not ours or not valid: the caller answers 401. Anything else is an outage. */
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+}
 
-// Only keys from our own keyring, looked up by kid, and only for ES256: a token cannot pick
-// its algorithm (alg `none`, HS256 with the public key as secret) or bring its own key (jwk/jku).
+// Only keys from our own keyring, looked up by kid on every call (a key removed from the
+// keyring stops verifying at the next reload), and only for ES256: a token cannot pick its
+// algorithm (alg `none`, HS256 keyed with the public key) or bring its own key (jwk/jku).
 const keyFor: JWTVerifyGetKey = async (header) => {
-  if (header.alg !== 'ES256' || !header.kid) throw new Error('Unsupported token header');
-  const cached = imported.get(header.kid);
-  if (cached) return cached;
+  if (header.alg !== 'ES256' || !header.kid) throw new InvalidTokenError('Unsupported token header');
   let jwk = (await verificationKeys()).find((key) => key.kid === header.kid);
   jwk ??= (await verificationKeys({ refresh: true })).find((key) => key.kid === header.kid);
-  if (!jwk) throw new Error('Unknown key id');
-  const key = createPublicKey({ key: jwk, format: 'jwk' });
-  imported.set(header.kid, key);
-  return key;
+  if (!jwk) throw new InvalidTokenError('Unknown key id');
+  return createPublicKey({ key: jwk, format: 'jwk' });
 };
 
-/** Verifies signature, algorithm, issuer, audience and lifetime; throws on any doubt. */
+/** Verifies signature, algorithm, issuer, audience and lifetime; throws `InvalidTokenError` on any doubt. */
 export async function verifyAccessToken(token: string, now = new Date()): Promise<AccessClaims> {
-  const { payload } = await jwtVerify(token, keyFor, {
-    algorithms: ['ES256'],
-    issuer: config().tokenIssuer,
-    audience: config().tokenAudience,
-    typ: 'at+jwt',
-    currentDate: now,
-    requiredClaims: ['sub', 'sid', 'iat', 'exp', 'scope'],
-  });
-  return accessClaims.parse(payload);
+  try {
+    const { payload } = await jwtVerify(token, keyFor, {
+      algorithms: ['ES256'],
+      issuer: config().tokenIssuer,
+      audience: config().tokenAudience,
+      typ: 'at+jwt',
+      currentDate: now,
+      requiredClaims: ['sub', 'sid', 'iat', 'exp', 'scope'],
+    });
+    return accessClaims.parse(payload);
+  } catch (error) {
+    if (error instanceof errors.JOSEError || error instanceof z.ZodError) {
+      throw new InvalidTokenError(error.message, { cause: error });
+    }
+    // Key lookups that failed (a DynamoDB outage) are not the client's fault: they stay 5xx.
+    throw error;
+  }
 }

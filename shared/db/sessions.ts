@@ -54,7 +54,8 @@ export interface NewSession {
   userAgent: string;
 }
 
-export async function createSession(input: NewSession, now = new Date()) {
+/** A session and its first refresh token, with the Put that creates it (for a transaction). */
+export async function newSession(input: NewSession, now = new Date()) {
   const sessionId = ulid();
   const refreshToken = `${sessionId}.0.${randomToken()}`;
   const expiresAt = new Date(now.getTime() + config().refreshTokenTtlSeconds * 1000);
@@ -73,14 +74,20 @@ export async function createSession(input: NewSession, now = new Date()) {
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
   };
-  await db.send(
-    new PutCommand({
+  const put = {
+    Put: {
       TableName: table(),
       Item: { ...item, ip: input.ip, userAgent: input.userAgent.slice(0, 256), ttl: epochSeconds(expiresAt) },
       ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-  return { session: item as Session, refreshToken };
+    },
+  };
+  return { session: item as Session, refreshToken, put };
+}
+
+export async function createSession(input: NewSession, now = new Date()) {
+  const { session, refreshToken, put } = await newSession(input, now);
+  await db.send(new PutCommand(put.Put));
+  return { session, refreshToken };
 }
 
 export type RotateResult =

@@ -1,9 +1,12 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type AccessClaims, authenticateBearer } from '../auth/bearer.ts';
+import { type AccessClaims, authenticateBearer as authenticateBearerHeader } from '../auth/bearer.ts';
 import { config } from '../config.ts';
+import { findPendingLogin, type PendingLogin } from '../db/logins.ts';
+import { corsHeaders } from './cors.ts';
 import { ApiError } from './errors.ts';
+import { securityHeaders } from './headers.ts';
 import { errorFields, log } from './logger.ts';
 import type { Route } from './route.ts';
 
@@ -18,6 +21,8 @@ export interface HttpRequest<R extends Route> {
   params: Infer<R['params']>;
   /** The verified access-token claims on `bearer` and `enrollment` routes. */
   auth: R['auth'] extends 'bearer' | 'enrollment' ? AccessClaims : undefined;
+  /** The password-verified login behind the body's `mfaToken`, on `mfaToken` routes. */
+  login: R['auth'] extends 'mfaToken' ? PendingLogin : undefined;
   requestId: string;
   ip: string;
   userAgent: string;
@@ -32,7 +37,14 @@ export interface HttpResult {
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
-type State = { body?: unknown; query?: unknown; params?: unknown; auth?: AccessClaims; started: number };
+type State = {
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+  auth?: AccessClaims;
+  login?: PendingLogin;
+  started: number;
+};
 type Middleware = MiddlewareObj<Event, Result, Error, Context>;
 
 // Middy hands the handler only (event, context); the middlewares' results travel by event.
@@ -46,26 +58,8 @@ function stateOf(event: Event): State {
   return state;
 }
 
-const securityHeaders: Record<string, string> = {
-  'content-type': 'application/json; charset=utf-8',
-  // Answers carry tokens and personal data: never cached by browsers or proxies.
-  'cache-control': 'no-store',
-  'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cross-origin-resource-policy': 'same-origin',
-};
-
 function header(event: Event, name: string): string | undefined {
   return event.headers?.[name] ?? undefined;
-}
-
-function corsHeaders(event: Event): Record<string, string> {
-  const origin = header(event, 'origin');
-  if (!origin || !config().corsAllowedOrigins.includes(origin)) return {};
-  return { 'access-control-allow-origin': origin, vary: 'Origin' };
 }
 
 function toDetails(error: z.ZodError): { path: string; message: string }[] {
@@ -113,11 +107,24 @@ const parseAndValidate = (route: Route): Middleware => ({
   },
 });
 
-const authenticate = (route: Route): Middleware => ({
+/** Bearer routes authenticate before the body is even parsed: strangers learn nothing about it. */
+const authenticateBearer = (route: Route): Middleware => ({
   before: async (request) => {
     if (route.auth !== 'bearer' && route.auth !== 'enrollment') return;
     const scopes = route.auth === 'bearer' ? ['full'] : ['full', 'mfa:enroll'];
-    stateOf(request.event).auth = await authenticateBearer(header(request.event, 'authorization'), scopes);
+    stateOf(request.event).auth = await authenticateBearerHeader(
+      header(request.event, 'authorization'),
+      scopes,
+    );
+  },
+});
+
+/** MFA login routes carry their credential, the mfaToken, in the validated body. */
+const authenticateLogin = (route: Route): Middleware => ({
+  before: async (request) => {
+    if (route.auth !== 'mfaToken') return;
+    const state = stateOf(request.event);
+    state.login = await findPendingLogin((state.body as { mfaToken: string }).mfaToken);
   },
 });
 
@@ -125,11 +132,13 @@ function errorResponse(error: unknown, requestId: string): Result {
   if (error instanceof ApiError) {
     const headers: Record<string, string> = {};
     if (typeof error.extra.retryAfter === 'number') headers['retry-after'] = String(error.extra.retryAfter);
-    return {
-      statusCode: error.status,
-      headers,
-      body: JSON.stringify({ error: { code: error.code, message: error.message, ...error.extra } }),
+    const body = {
+      code: error.code,
+      message: error.message,
+      ...error.extra,
+      ...(error.status >= 500 ? { requestId } : {}),
     };
+    return { statusCode: error.status, headers, body: JSON.stringify({ error: body }) };
   }
   // Only the request id: a 5xx body never carries internals (STYLE 3).
   return {
@@ -144,7 +153,8 @@ const respond = (route: Route & { name?: string }): Middleware => {
     const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
     if (error !== undefined) request.response = errorResponse(error, requestId);
     const response = request.response ?? { statusCode: 500 };
-    response.headers = { ...securityHeaders, ...corsHeaders(request.event), ...response.headers };
+    const cors = corsHeaders(header(request.event, 'origin'), config().corsAllowedOrigins);
+    response.headers = { ...securityHeaders, ...cors, ...response.headers };
     const status = response.statusCode ?? 200;
     const fields = {
       requestId,
@@ -167,15 +177,16 @@ const respond = (route: Route & { name?: string }): Middleware => {
 };
 
 /**
- * The one middy composition every function uses: respond (errors, headers, logs) → parse
- * and validate → authenticate → the handler. Handlers return `{ status, body }` and throw
+ * The one middy composition every function uses: respond (errors, headers, logs) → bearer
+ * authentication → parse and validate → mfaToken authentication → the handler. Handlers return `{ status, body }` and throw
  * `ApiError`s; they never build responses or status codes themselves.
  */
 export function http<R extends Route>(route: R, main: (request: HttpRequest<R>) => Promise<HttpResult>) {
   return middy<Event, Result, Error, Context>()
     .use(respond(route))
+    .use(authenticateBearer(route))
     .use(parseAndValidate(route))
-    .use(authenticate(route))
+    .use(authenticateLogin(route))
     .handler(async (event, context) => {
       const state = stateOf(event);
       const result = await main({
@@ -183,6 +194,7 @@ export function http<R extends Route>(route: R, main: (request: HttpRequest<R>) 
         query: state.query,
         params: state.params,
         auth: state.auth,
+        login: state.login,
         requestId: event.requestContext?.requestId ?? context.awsRequestId,
         ip: event.requestContext?.http?.sourceIp ?? '',
         userAgent: header(event, 'user-agent') ?? '',

@@ -64,6 +64,16 @@ function errorResponses(route: Route): Record<string, unknown> {
       String(status),
       {
         description: `Error: ${list.sort().join(', ')}`,
+        ...(status === 429
+          ? {
+              headers: {
+                'Retry-After': {
+                  description: 'Seconds to wait before trying again.',
+                  schema: { type: 'integer' },
+                },
+              },
+            }
+          : {}),
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       },
     ]),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorCode } from './errors.ts';
 
 /**
  * How a route authenticates its caller:
@@ -39,5 +40,5 @@ export interface Route {
   params?: z.ZodType;
   responses: Readonly<Record<number, ResponseSpec>>;
   /** Error codes of API.md this route can answer with, for the OpenAPI document. */
-  errors?: readonly string[];
+  errors?: readonly ErrorCode[];
 }

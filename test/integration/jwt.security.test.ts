@@ -158,3 +158,18 @@ describe('bearer token attacks', () => {
     await refused(login.body.accessToken);
   });
 });
+
+describe("outages are not the client's fault", () => {
+  it('a DynamoDB failure during the session check is a 5xx, not a 401 that would log clients out', async () => {
+    const { db } = await import('../../shared/db/client.ts');
+    const { vi } = await import('vitest');
+    const spy = vi
+      .spyOn(db, 'send')
+      .mockRejectedValue(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    try {
+      await expect(accept(token)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -74,7 +74,7 @@ describe('password login attacks', () => {
     });
     await expect(
       reservePasswordAttempt(email, new Date(start.getTime() + 15 * 60_000 + 1000)),
-    ).resolves.toBeUndefined();
+    ).resolves.toEqual({ remaining: 9 });
   });
 
   it('the email is matched case-insensitively for login and lockout', async () => {
@@ -90,5 +90,29 @@ describe('password login attacks', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([{ path: 'body.otp', message: 'Unknown field.' }]);
+  });
+});
+
+describe('enumeration by round trips', () => {
+  it('a known and an unknown email cost the same DynamoDB calls on a wrong password', async () => {
+    const { db } = await import('../../shared/db/client.ts');
+    const { handler } = await import('../../functions/sessions/create.ts');
+    const { apiEvent, lambdaContext } = await import('../support/api.ts');
+    const { vi } = await import('vitest');
+    const { email } = await signUp();
+    const calls = async (address: string) => {
+      const spy = vi.spyOn(db, 'send');
+      const result = await handler(
+        apiEvent('POST', '/v1/sessions', { body: JSON.stringify({ email: address, password: WRONG }) }),
+        lambdaContext,
+      );
+      const names = spy.mock.calls.map(([command]) => command.constructor.name);
+      spy.mockRestore();
+      return { status: result.statusCode, names };
+    };
+    const known = await calls(email);
+    const unknown = await calls(uniqueEmail('nobody'));
+    expect(known.status).toBe(401);
+    expect(unknown).toEqual(known);
   });
 });

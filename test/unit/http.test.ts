@@ -46,6 +46,21 @@ describe('http(): one composition maps every outcome', () => {
     expect(result.body).not.toContain('hunter2');
   });
 
+  it.each([
+    ['a 400', '{"mode":'],
+    ['a 413', `{"mode":"${'x'.repeat(17 * 1024)}"}`],
+    ['a 429', '{"mode":"locked"}'],
+    ['a 500', '{"mode":"crash"}'],
+  ])('%s answer carries the security headers too', async (_, body) => {
+    const result = await invoke(body);
+    expect(result.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': expect.stringContaining("default-src 'none'"),
+      vary: 'Origin',
+    });
+  });
+
   it('a 429 carries Retry-After in the header and the body, rounded up', async () => {
     const result = await invoke('{"mode":"locked"}');
     expect(result.statusCode).toBe(429);

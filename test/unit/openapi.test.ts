@@ -15,6 +15,47 @@ describe('GET /v1/openapi.json', () => {
     expect(operations.sort()).toEqual(routeList.map((route) => `${route.method} ${route.path}`).sort());
   });
 
+  it('covers every operation of the API.md contract implemented so far', () => {
+    // Written out from API.md, not derived from the route table: a route dropped or renamed fails here.
+    const contract = [
+      'POST /v1/users',
+      'POST /v1/sessions',
+      'POST /v1/sessions/refresh',
+      'DELETE /v1/sessions/current',
+      'GET /.well-known/jwks.json',
+      'GET /v1/health',
+      'GET /v1/openapi.json',
+      'POST /v1/mfa/challenges',
+      'POST /v1/mfa/challenges/{challengeId}/resend',
+      'POST /v1/mfa/verify',
+      'POST /v1/mfa/recover',
+      'GET /v1/mfa/factors',
+      'POST /v1/mfa/factors',
+      'POST /v1/mfa/factors/{factorId}/activate',
+      'POST /v1/mfa/factors/{factorId}/resend',
+      'POST /v1/mfa/factors/{factorId}/codes',
+      'DELETE /v1/mfa/factors/{factorId}',
+      'POST /v1/mfa/recovery-codes',
+      'GET /v1/mfa/devices',
+      'DELETE /v1/mfa/devices/{deviceId}',
+      'GET /v1/me/events',
+    ];
+    const { paths } = openApiDocument(routeList) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented).toEqual(expect.arrayContaining(contract));
+  });
+
+  it('documents the three login answers and Retry-After on 429s', () => {
+    const { paths } = openApiDocument(routeList) as { paths: Record<string, Record<string, any>> };
+    const login = paths['/v1/sessions']?.post;
+    const schema = login.responses['200'].content['application/json'].schema;
+    const statuses = (schema.oneOf ?? schema.anyOf).map((option: any) => option.properties.status.const);
+    expect(statuses).toEqual(expect.arrayContaining(['authenticated', 'mfa_required']));
+    expect(login.responses['429'].headers['Retry-After']).toMatchObject({ schema: { type: 'integer' } });
+  });
+
   it('documents request bodies as closed (unknown fields refused) and responses as open', () => {
     const document = openApiDocument(routeList);
     const signUp = document.paths['/v1/users']?.post as Record<string, any>;

@@ -1,0 +1,117 @@
+import { config } from '../../shared/config.ts';
+import { constantTimeEqual } from '../../shared/crypto/random.ts';
+import { consumeChallenge, reserveChallengeAttempt } from '../../shared/db/challenges.ts';
+import { eventPuts } from '../../shared/db/events.ts';
+import {
+  activateFactor,
+  countPendingAttempt,
+  type Factor,
+  getFactor,
+  openTotpSecret,
+  publicFactor,
+  removeFactor,
+} from '../../shared/db/factors.ts';
+import { newRecoverySet } from '../../shared/db/recovery.ts';
+import { type TransactItem, transact } from '../../shared/db/transact.ts';
+import { findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
+import { ApiError, tooMany } from '../../shared/http/errors.ts';
+import { http } from '../../shared/http/handler.ts';
+import { codeDigest } from '../../shared/mfa/delivery.ts';
+import { tellOwner } from '../../shared/mfa/notices.ts';
+import { matchTotpStep } from '../../shared/mfa/totp.ts';
+import { routes } from '../routes.ts';
+
+/** Checks the first code; returns the items that activate the factor (and use up the code). */
+async function possession(
+  factor: Factor,
+  code: string,
+  challengeId: string | undefined,
+  now: Date,
+): Promise<TransactItem[]> {
+  if (factor.type === 'totp') {
+    const step = matchTotpStep(await openTotpSecret(factor), code, now);
+    if (step !== undefined) return [activateFactor(factor, now, step)];
+    if (!(await countPendingAttempt(factor))) throw tooMany('too_many_attempts', 1);
+    const attemptsRemaining = Math.max(0, config().codeMaxAttempts - (factor.attempts ?? 0) - 1);
+    throw new ApiError('code_invalid', { extra: { attemptsRemaining } });
+  }
+  const id = challengeId ?? factor.challengeId;
+  if (!id) throw new ApiError('challenge_expired');
+  const challenge = await reserveChallengeAttempt(id, { userId: factor.userId, purpose: 'enroll' }, now);
+  if (challenge.factorId !== factor.factorId) throw new ApiError('challenge_expired');
+  const presented = await codeDigest(challenge.challengeId, code);
+  if (!challenge.codeDigest || !constantTimeEqual(presented, challenge.codeDigest)) {
+    throw new ApiError('code_invalid', {
+      extra: { attemptsRemaining: config().codeMaxAttempts - challenge.attempts },
+    });
+  }
+  return [consumeChallenge(challenge, now), activateFactor(factor, now)];
+}
+
+/** The active-factor count, the swap of a replaced factor, and the first recovery codes. */
+async function bookkeeping(user: User, factor: Factor) {
+  const replaced = factor.replaces ? await getFactor(user.userId, factor.replaces) : undefined;
+  const swap = replaced?.status === 'active' ? replaced : undefined;
+  const count = user.activeFactors ?? 0;
+  if (!swap && count >= config().maxActiveFactors) throw new ApiError('factor_limit_reached');
+  const items: TransactItem[] = [setActiveFactors(user, swap ? count : count + 1)];
+  if (swap) items.push(removeFactor(swap));
+  // Recovery codes come with the first factor: the moment losing a phone starts to matter.
+  const recovery = count === 0 && !swap ? await newRecoverySet(user.userId) : undefined;
+  if (recovery) items.push(recovery.put);
+  return { items, swap, recovery };
+}
+
+class CountChanged extends Error {}
+
+export const handler = http(routes.activateFactor, async ({ params, body, auth, ip, userAgent }) => {
+  const now = new Date();
+  const context = { ip, userAgent };
+  const factor = await getFactor(auth.sub, params.factorId, now);
+  if (!factor) throw new ApiError('not_found');
+  if (factor.status !== 'pending') throw new ApiError('factor_not_pending');
+  const proven = await possession(factor, body.code, body.challengeId, now);
+
+  // The user's factor count is read and written back conditionally; a concurrent activation
+  // makes the write fail, and then the count is read again (the code is not spent meanwhile).
+  for (let attempt = 0; ; attempt++) {
+    const user = await findUserById(auth.sub);
+    if (!user) throw new ApiError('unauthorized');
+    const { items, swap, recovery } = await bookkeeping(user, factor);
+    const events = [
+      ...eventPuts({
+        type: swap ? 'factor.replaced' : 'factor.activated',
+        userId: user.userId,
+        orgId: user.orgId,
+        ...context,
+        details: {
+          factorId: factor.factorId,
+          type: factor.type,
+          ...(swap ? { replacedFactorId: swap.factorId } : {}),
+        },
+      }),
+      ...(recovery
+        ? eventPuts({ type: 'recovery_codes.generated', userId: user.userId, orgId: user.orgId, ...context })
+        : []),
+    ];
+    try {
+      await transact([...proven, ...items, ...events], (index) => {
+        if (index === proven.length) return new CountChanged();
+        return new ApiError(
+          index < proven.length && factor.type !== 'totp' ? 'challenge_expired' : 'factor_not_pending',
+        );
+      });
+    } catch (error) {
+      if (error instanceof CountChanged && attempt < 3) continue;
+      throw error instanceof CountChanged ? new ApiError('factor_not_pending', { cause: error }) : error;
+    }
+
+    if (swap) await tellOwner(user, 'factorReplaced', factor, context, swap);
+    else await tellOwner(user, 'factorActivated', factor, context);
+    const active: Factor = { ...factor, status: 'active', activatedAt: now.toISOString() };
+    return {
+      status: 200,
+      body: { factor: publicFactor(active), ...(recovery ? { recoveryCodes: recovery.codes } : {}) },
+    };
+  }
+});

@@ -1,0 +1,139 @@
+import { ulid } from 'ulid';
+import { checkPassword } from '../../shared/auth/password-check.ts';
+import { config } from '../../shared/config.ts';
+import { newChallengeId } from '../../shared/db/challenges.ts';
+import { eventPuts } from '../../shared/db/events.ts';
+import {
+  deleteFactor,
+  type Factor,
+  listFactors,
+  pendingFactorPut,
+  publicFactor,
+  sealTotpSecret,
+} from '../../shared/db/factors.ts';
+import { transact } from '../../shared/db/transact.ts';
+import { findUserById, normaliseEmail } from '../../shared/db/users.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { http } from '../../shared/http/handler.ts';
+import { startChallenge } from '../../shared/mfa/delivery.ts';
+import { tellOwner } from '../../shared/mfa/notices.ts';
+import { normalisePhoneNumber } from '../../shared/mfa/phone.ts';
+import { type Checked, checkProof } from '../../shared/mfa/proof.ts';
+import { base32Encode, newTotpSecret, otpauthUri, qrCodeDataUrl } from '../../shared/mfa/totp.ts';
+import { routes } from '../routes.ts';
+
+const defaultLabel = { totp: 'Authenticator app', sms: 'Phone', email: 'Email' } as const;
+
+export const handler = http(routes.createFactor, async ({ body, auth, ip, userAgent }) => {
+  const context = { ip, userAgent };
+  const found = await findUserById(auth.sub);
+  if (!found) throw new ApiError('unauthorized');
+  const user = await checkPassword(found.email, found, body.password, context);
+
+  const factors = await listFactors(user.userId);
+  const active = factors.filter((factor) => factor.status === 'active');
+  if (!body.replaces && active.length >= config().maxActiveFactors)
+    throw new ApiError('factor_limit_reached');
+  // Pending factors expire, but unbounded ones would be a way to fan out code sends.
+  if (factors.length - active.length >= config().maxActiveFactors) throw new ApiError('factor_limit_reached');
+
+  const destination =
+    body.type === 'sms'
+      ? normalisePhoneNumber({
+          phoneNumber: body.phoneNumber as string,
+          ...(body.country ? { country: body.country } : {}),
+        }).e164
+      : body.type === 'email'
+        ? normaliseEmail(body.email as string)
+        : undefined;
+  if (
+    destination &&
+    active.some((factor) => factor.type === body.type && factor.destination === destination)
+  ) {
+    throw new ApiError('already_exists', { message: 'This destination is already one of your factors.' });
+  }
+
+  // Changing a number or address: the old factor must be proven by a code sent to it.
+  let proof: Checked | undefined;
+  if (body.replaces) {
+    const old = active.find((factor) => factor.factorId === body.replaces);
+    if (!old || old.type !== body.type) throw new ApiError('not_found');
+    if (!body.verification) throw new ApiError('verification_required');
+    proof = await checkProof(user, body.verification, { purpose: 'verify' }, context);
+    if (proof.factor?.factorId !== old.factorId) {
+      throw new ApiError('verification_required', {
+        message: 'Prove the factor being replaced with a code sent to it.',
+      });
+    }
+  }
+
+  const factorId = ulid();
+  const base = {
+    factorId,
+    userId: user.userId,
+    type: body.type,
+    label: body.label ?? defaultLabel[body.type],
+    createdAt: new Date().toISOString(),
+    ...(destination ? { destination } : {}),
+    ...(body.replaces ? { replaces: body.replaces } : {}),
+  };
+  const added = eventPuts({
+    type: 'factor.added',
+    userId: user.userId,
+    orgId: user.orgId,
+    ...context,
+    details: { factorId, type: body.type },
+  });
+
+  if (body.type === 'totp') {
+    const secret = newTotpSecret();
+    const { factor, put } = pendingFactorPut({
+      ...base,
+      sealedSecret: await sealTotpSecret(user.userId, factorId, secret),
+    });
+    await transact([put, ...added]);
+    await tellOwner(user, 'factorAdded', factor, context);
+    const uri = otpauthUri({ secret, issuer: config().serviceName, account: user.email });
+    return {
+      status: 201,
+      body: {
+        factor: publicFactor(factor),
+        secret: base32Encode(secret),
+        otpauthUri: uri,
+        qrCode: await qrCodeDataUrl(uri),
+      },
+    };
+  }
+
+  const challengeId = newChallengeId();
+  const { factor, put } = pendingFactorPut({ ...base, challengeId });
+  await transact([put]);
+  let challenge: Awaited<ReturnType<typeof startChallenge>>;
+  try {
+    challenge = await startChallenge(
+      factor as Factor,
+      { userId: user.userId, purpose: 'enroll' },
+      new Date(),
+      challengeId,
+    );
+  } catch (error) {
+    // Nothing is left behind when the code cannot be delivered (and the proof stays unspent).
+    await deleteFactor(user.userId, factorId);
+    throw error;
+  }
+  // Recorded, and the proof of the old factor spent, only once the new code is on its way.
+  await transact(
+    [...(proof?.items ?? []), ...added],
+    () => proof?.conflict ?? new ApiError('challenge_expired'),
+  );
+  await tellOwner(user, 'factorAdded', factor, context);
+  return {
+    status: 201,
+    body: {
+      factor: publicFactor(factor),
+      challengeId,
+      expiresAt: challenge.expiresAt,
+      resendAvailableAt: challenge.resendAvailableAt,
+    },
+  };
+});

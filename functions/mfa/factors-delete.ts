@@ -1,0 +1,47 @@
+import { eventPuts } from '../../shared/db/events.ts';
+import { factorKey, getFactor, removeFactor } from '../../shared/db/factors.ts';
+import { deleteRecoveryCodes } from '../../shared/db/recovery.ts';
+import { transact, without } from '../../shared/db/transact.ts';
+import { findUserById, setActiveFactors } from '../../shared/db/users.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { http } from '../../shared/http/handler.ts';
+import { tellOwner } from '../../shared/mfa/notices.ts';
+import { checkProof } from '../../shared/mfa/proof.ts';
+import { routes } from '../routes.ts';
+
+export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip, userAgent }) => {
+  const context = { ip, userAgent };
+  const user = await findUserById(auth.sub);
+  const factor = await getFactor(auth.sub, params.factorId);
+  if (!user || !factor) throw new ApiError('not_found');
+
+  // A pending factor was never a way to sign in: abandoning it needs no proof.
+  if (factor.status === 'pending') {
+    await transact([removeFactor(factor)], () => new ApiError('not_found'));
+    return { status: 204 };
+  }
+  if (!body.verification) throw new ApiError('verification_required');
+  const proof = await checkProof(user, body.verification, { purpose: 'verify' }, context);
+
+  const remaining = (user.activeFactors ?? 1) - 1;
+  const proofItems = without(proof.items, factorKey(user.userId, factor.factorId));
+  await transact(
+    [
+      ...proofItems,
+      removeFactor(factor),
+      setActiveFactors(user, remaining),
+      // Without any factor MFA is off, and codes for it would only be a way around a future one.
+      ...(remaining === 0 ? [deleteRecoveryCodes(user.userId)] : []),
+      ...eventPuts({
+        type: 'factor.removed',
+        userId: user.userId,
+        orgId: user.orgId,
+        ...context,
+        details: { factorId: factor.factorId, type: factor.type },
+      }),
+    ],
+    (index) => (index < proofItems.length ? proof.conflict : new ApiError('not_found')),
+  );
+  await tellOwner(user, 'factorRemoved', factor, context);
+  return { status: 204 };
+});

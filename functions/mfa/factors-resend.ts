@@ -1,0 +1,33 @@
+import type { Challenge } from '../../shared/db/challenges.ts';
+import { getFactor, setChallengeOfFactor } from '../../shared/db/factors.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { http } from '../../shared/http/handler.ts';
+import { resendChallenge, startChallenge } from '../../shared/mfa/delivery.ts';
+import { routes } from '../routes.ts';
+
+export const handler = http(routes.resendFactorCode, async ({ params, auth }) => {
+  const factor = await getFactor(auth.sub, params.factorId);
+  if (!factor || factor.type === 'totp') throw new ApiError('not_found');
+  if (factor.status !== 'pending') throw new ApiError('factor_not_pending');
+  const owner = { userId: auth.sub, purpose: 'enroll' as const };
+
+  let challenge: Challenge;
+  try {
+    challenge = await resendChallenge(factor, factor.challengeId ?? '', owner);
+  } catch (error) {
+    // The first code expired or was guessed at too often: the factor is still pending, so it
+    // gets a new challenge (the send caps still apply).
+    if (!(error instanceof ApiError) || !['challenge_expired', 'too_many_attempts'].includes(error.code))
+      throw error;
+    challenge = await startChallenge(factor, owner);
+    await setChallengeOfFactor(factor, challenge.challengeId);
+  }
+  return {
+    status: 200,
+    body: {
+      challengeId: challenge.challengeId,
+      expiresAt: challenge.expiresAt,
+      resendAvailableAt: challenge.resendAvailableAt,
+    },
+  };
+});

@@ -1,0 +1,48 @@
+import { openSession } from '../../shared/auth/open-session.ts';
+import { eventPuts } from '../../shared/db/events.ts';
+import { consumePendingLogin } from '../../shared/db/logins.ts';
+import { findUserById } from '../../shared/db/users.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { http } from '../../shared/http/handler.ts';
+import { checkProof } from '../../shared/mfa/proof.ts';
+import { notifyAccount } from '../../shared/notify/email.ts';
+import { recoveryCodeUsed } from '../../shared/notify/templates.ts';
+import { routes } from '../routes.ts';
+
+export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAgent }) => {
+  const user = await findUserById(login.userId);
+  if (!user) throw new ApiError('mfa_token_invalid');
+
+  const checked = await checkProof(
+    user,
+    { recoveryCode: body.recoveryCode },
+    { purpose: 'login', loginDigest: login.tokenDigest },
+    { ip, userAgent },
+  );
+  const remaining = checked.recoveryCodesRemaining ?? 0;
+  const proofItems = checked.items.length;
+  const tokens = await openSession(user, {
+    aal: 2,
+    amr: ['pwd', 'recovery', 'mfa'],
+    ip,
+    userAgent,
+    items: [
+      ...checked.items,
+      consumePendingLogin(login),
+      ...eventPuts({
+        type: 'recovery_code.used',
+        userId: user.userId,
+        orgId: user.orgId,
+        ip,
+        userAgent,
+        details: { remaining },
+      }),
+    ],
+    conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
+  });
+  await notifyAccount(user.email, recoveryCodeUsed({ at: new Date(), ip, userAgent, remaining }), {
+    userId: user.userId,
+    event: 'recovery_code.used',
+  });
+  return { status: 200, body: { status: 'authenticated', ...tokens, recoveryCodesRemaining: remaining } };
+});

@@ -1,0 +1,68 @@
+import { openSession } from '../../shared/auth/open-session.ts';
+import { config } from '../../shared/config.ts';
+import { newDevice } from '../../shared/db/devices.ts';
+import { eventPuts } from '../../shared/db/events.ts';
+import { consumePendingLogin } from '../../shared/db/logins.ts';
+import { findUserById } from '../../shared/db/users.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { http } from '../../shared/http/handler.ts';
+import { checkProof } from '../../shared/mfa/proof.ts';
+import { routes } from '../routes.ts';
+
+export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgent }) => {
+  const user = await findUserById(login.userId);
+  if (!user) throw new ApiError('mfa_token_invalid');
+
+  const proof = body.challengeId
+    ? { challengeId: body.challengeId, code: body.code }
+    : { factorId: body.factorId as string, code: body.code };
+  const checked = await checkProof(
+    user,
+    proof,
+    { purpose: 'login', loginDigest: login.tokenDigest },
+    { ip, userAgent },
+  );
+
+  const items = [
+    ...checked.items,
+    consumePendingLogin(login),
+    ...eventPuts({
+      type: 'mfa.verified',
+      userId: user.userId,
+      ip,
+      userAgent,
+      details: { method: checked.method, factorId: checked.factor?.factorId },
+    }),
+  ];
+  const proofItems = checked.items.length;
+  let deviceToken: string | undefined;
+  const days = config().rememberDeviceDays;
+  if (body.rememberDevice && days > 0) {
+    const device = await newDevice(user.userId, userAgent, days);
+    deviceToken = device.deviceToken;
+    items.push(
+      device.put,
+      ...eventPuts({
+        type: 'device.remembered',
+        userId: user.userId,
+        ip,
+        userAgent,
+        details: { deviceId: device.device.deviceId },
+      }),
+    );
+  }
+
+  const tokens = await openSession(user, {
+    aal: 2,
+    amr: ['pwd', checked.method, 'mfa'],
+    ip,
+    userAgent,
+    items,
+    // Lost races: the proof was used by a parallel request, or the login already completed.
+    conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
+  });
+  return {
+    status: 200,
+    body: { status: 'authenticated', ...tokens, ...(deviceToken ? { deviceToken } : {}) },
+  };
+});

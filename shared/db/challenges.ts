@@ -1,0 +1,227 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ulid } from 'ulid';
+import { config } from '../config.ts';
+import { ApiError, tooMany } from '../http/errors.ts';
+import { db, epochSeconds, isConditionFailure, table } from './client.ts';
+import type { FactorType } from './factors.ts';
+
+/**
+ * Challenges: `CHALLENGE#<id>` / `CHALLENGE`. A code is stored as its digest, bound to the
+ * challenge id; the challenge is bound to a user, a factor, a purpose and (for logins) the
+ * login's token digest, so a code cannot be carried from one to another.
+ *
+ * Verification is two conditional writes: reserve an attempt (which also proves the
+ * challenge is live and belongs to the caller), then, if the code matched, mark it used
+ * inside the transaction that does what the code was for. Reserving first bounds guesses
+ * even when they arrive in parallel.
+ */
+export type Purpose = 'login' | 'enroll' | 'verify';
+
+export interface Challenge {
+  challengeId: string;
+  userId: string;
+  factorId: string;
+  factorType: FactorType;
+  purpose: Purpose;
+  loginDigest?: string;
+  codeDigest?: string;
+  attempts: number;
+  sends: number;
+  expiresAt: string;
+  resendAvailableAt: string;
+  usedAt?: string;
+}
+
+const key = (challengeId: string) => ({ pk: `CHALLENGE#${challengeId}`, sk: 'CHALLENGE' });
+
+export function newChallengeId(): string {
+  return ulid();
+}
+
+export function windows(now: Date) {
+  const { codeTtlSeconds, resendCooldownSeconds } = config();
+  return {
+    expiresAt: new Date(now.getTime() + codeTtlSeconds * 1000).toISOString(),
+    resendAvailableAt: new Date(now.getTime() + resendCooldownSeconds * 1000).toISOString(),
+  };
+}
+
+export async function putChallenge(challenge: Challenge): Promise<void> {
+  await db.send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        ...key(challenge.challengeId),
+        ...challenge,
+        ttl: epochSeconds(new Date(challenge.expiresAt)) + 3600,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+/** A plain read, to find the factor of a challenge; the conditional writes decide everything else. */
+export async function getChallenge(challengeId: string): Promise<Challenge | undefined> {
+  if (!/^[0-9A-Z]{26}$/.test(challengeId)) return undefined;
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: key(challengeId), ConsistentRead: true }),
+  );
+  return out.Item as Challenge | undefined;
+}
+
+/** Undoes `putChallenge` when the code could not be delivered: nothing was spent. */
+export async function deleteChallenge(challengeId: string): Promise<void> {
+  await db.send(new DeleteCommand({ TableName: table(), Key: key(challengeId) }));
+}
+
+function old(error: unknown): Challenge | undefined {
+  const raw = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+  return raw ? (unmarshall(raw) as Challenge) : undefined;
+}
+
+export interface Owner {
+  userId: string;
+  purpose: Purpose;
+  loginDigest?: string;
+}
+
+/** Why a challenge cannot take a code or a resend, as the error API.md names. */
+function refusal(found: Challenge | undefined, owner: Owner, now: Date, resend = false): ApiError {
+  const foreign =
+    !found ||
+    found.userId !== owner.userId ||
+    found.purpose !== owner.purpose ||
+    (owner.loginDigest !== undefined && found.loginDigest !== owner.loginDigest);
+  // Someone else's challenge looks exactly like a missing one.
+  if (foreign || found.usedAt || found.expiresAt <= now.toISOString())
+    return new ApiError('challenge_expired');
+  if (found.attempts >= config().codeMaxAttempts) return tooMany('too_many_attempts', 1);
+  if (resend && found.resendAvailableAt > now.toISOString()) {
+    return tooMany('resend_too_soon', (Date.parse(found.resendAvailableAt) - now.getTime()) / 1000);
+  }
+  return new ApiError('challenge_expired');
+}
+
+const ownerCondition =
+  'attribute_exists(pk) AND userId = :user AND purpose = :purpose AND attribute_not_exists(usedAt) AND expiresAt > :now';
+
+function ownerValues(owner: Owner, now: Date) {
+  return {
+    ':user': owner.userId,
+    ':purpose': owner.purpose,
+    ':now': now.toISOString(),
+    ...(owner.loginDigest !== undefined ? { ':login': owner.loginDigest } : {}),
+  };
+}
+
+const loginCondition = (owner: Owner) => (owner.loginDigest !== undefined ? ' AND loginDigest = :login' : '');
+
+/** Spends one of the challenge's attempts and returns the challenge as it now stands. */
+export async function reserveChallengeAttempt(
+  challengeId: string,
+  owner: Owner,
+  now = new Date(),
+): Promise<Challenge> {
+  try {
+    const out = await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(challengeId),
+        UpdateExpression: 'ADD attempts :one',
+        ConditionExpression: `${ownerCondition}${loginCondition(owner)} AND attempts < :max`,
+        ExpressionAttributeValues: {
+          ...ownerValues(owner, now),
+          ':one': 1,
+          ':max': config().codeMaxAttempts,
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return out.Attributes as Challenge;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw refusal(old(error), owner, now);
+  }
+}
+
+/**
+ * Replaces the code (the previous one stops working) once the cooldown has passed. Attempts
+ * are NOT reset (NIST SP 800-63B-4 §3.1.3.2): a resend must not buy more guesses.
+ */
+export async function replaceCode(challengeId: string, owner: Owner, codeDigest: string, now = new Date()) {
+  const next = windows(now);
+  try {
+    const out = await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(challengeId),
+        UpdateExpression:
+          'SET codeDigest = :code, expiresAt = :expires, resendAvailableAt = :resend, #ttl = :ttl ADD sends :one',
+        ConditionExpression: `${ownerCondition}${loginCondition(owner)} AND attempts < :max AND resendAvailableAt <= :now`,
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ...ownerValues(owner, now),
+          ':code': codeDigest,
+          ':expires': next.expiresAt,
+          ':resend': next.resendAvailableAt,
+          ':ttl': epochSeconds(new Date(next.expiresAt)) + 3600,
+          ':one': 1,
+          ':max': config().codeMaxAttempts,
+        },
+        ReturnValues: 'ALL_OLD',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return {
+      previous: out.Attributes as Challenge,
+      next: { ...(out.Attributes as Challenge), ...next, codeDigest },
+    };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw refusal(old(error), owner, now, true);
+  }
+}
+
+/** Puts the previous code back when the new one could not be delivered: nothing was spent. */
+export async function restoreCode(previous: Challenge, replacedDigest: string): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(previous.challengeId),
+        UpdateExpression:
+          'SET codeDigest = :code, expiresAt = :expires, resendAvailableAt = :resend ADD sends :minus',
+        ConditionExpression: 'codeDigest = :replaced',
+        ExpressionAttributeValues: {
+          ':code': previous.codeDigest,
+          ':expires': previous.expiresAt,
+          ':resend': previous.resendAvailableAt,
+          ':replaced': replacedDigest,
+          ':minus': -1,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Transaction item: the code matched; the challenge is used by the write that acts on it. */
+export function consumeChallenge(challenge: Challenge, now = new Date()) {
+  // The code checked must still be the current one: a resend in between voids it.
+  const code = challenge.codeDigest ? 'codeDigest = :code' : 'attribute_not_exists(codeDigest)';
+  return {
+    Update: {
+      TableName: table(),
+      Key: key(challenge.challengeId),
+      UpdateExpression: 'SET usedAt = :now',
+      ConditionExpression: `attribute_not_exists(usedAt) AND ${code} AND expiresAt > :now`,
+      ExpressionAttributeValues: {
+        ':now': now.toISOString(),
+        ...(challenge.codeDigest ? { ':code': challenge.codeDigest } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { config } from '../config.ts';
+import { ApiError } from '../http/errors.ts';
+import { db, epochSeconds, table } from './client.ts';
+
+/**
+ * Security events: `USER#<id>` / `EVENT#<ulid>` (and `ORG#<id>` / `EVENT#<ulid>` for an org's
+ * audit log). ULIDs sort by time, so "newest first" is one Query with ScanIndexForward false.
+ * Kept ~400 days (TTL) for investigations; events never contain codes or tokens.
+ */
+export type EventType =
+  | 'session.created'
+  | 'mfa.challenge_sent'
+  | 'mfa.verified'
+  | 'mfa.failed'
+  | 'mfa.locked'
+  | 'password.locked'
+  | 'factor.added'
+  | 'factor.activated'
+  | 'factor.removed'
+  | 'factor.replaced'
+  | 'recovery_codes.generated'
+  | 'recovery_code.used'
+  | 'device.remembered'
+  | 'device.revoked'
+  | 'mfa.reset'
+  | 'org.policy_changed'
+  | 'org.member_added';
+
+export interface EventInput {
+  type: EventType;
+  userId: string;
+  actorId?: string;
+  orgId?: string;
+  ip?: string;
+  userAgent?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface SecurityEvent {
+  id: string;
+  type: EventType;
+  at: string;
+  actorId: string;
+  userId: string;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The Put(s) of one event, for a transaction: the event commits with the change it records. */
+export function eventPuts(input: EventInput, now = new Date()) {
+  const id = ulid(now.getTime());
+  const event: SecurityEvent = {
+    id,
+    type: input.type,
+    at: now.toISOString(),
+    actorId: input.actorId ?? input.userId,
+    userId: input.userId,
+    ip: input.ip || null,
+    userAgent: input.userAgent?.slice(0, 256) || null,
+    details: input.details ?? {},
+  };
+  const ttl = epochSeconds(now) + config().eventTtlDays * 24 * 60 * 60;
+  const owners = [`USER#${input.userId}`, ...(input.orgId ? [`ORG#${input.orgId}`] : [])];
+  return owners.map((pk) => ({
+    Put: { TableName: table(), Item: { pk, sk: `EVENT#${id}`, ...event, ttl } },
+  }));
+}
+
+export async function recordEvent(input: EventInput, now = new Date()): Promise<void> {
+  await Promise.all(eventPuts(input, now).map(({ Put }) => db.send(new PutCommand(Put))));
+}
+
+function decodeCursor(cursor: string | undefined, owner: string): Record<string, string> | undefined {
+  if (!cursor) return undefined;
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^EVENT#[0-9A-Z]{26}$/.test(sk)) {
+    throw new ApiError('invalid_request', {
+      extra: { details: [{ path: 'query.cursor', message: 'Invalid cursor.' }] },
+    });
+  }
+  return { pk: owner, sk };
+}
+
+/** Newest first; `nextCursor` is opaque to clients (the last key, base64url). */
+export async function listEvents(owner: string, limit: number, cursor?: string) {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+      ExpressionAttributeValues: { ':pk': owner, ':event': 'EVENT#' },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, owner),
+    }),
+  );
+  const events = (out.Items ?? []).map(
+    ({ id, type, at, actorId, userId, ip, userAgent, details }) =>
+      ({ id, type, at, actorId, userId, ip, userAgent, details }) as SecurityEvent,
+  );
+  const last = out.LastEvaluatedKey?.sk as string | undefined;
+  return { events, nextCursor: last ? Buffer.from(last, 'utf8').toString('base64url') : null };
+}

@@ -1,0 +1,221 @@
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config.ts';
+import { decrypt, encrypt } from '../crypto/aead.ts';
+import { secretKey } from '../crypto/keyring.ts';
+import { maskEmail, maskPhone } from '../mfa/phone.ts';
+import { db, epochSeconds, table } from './client.ts';
+
+/**
+ * Factors: `USER#<id>` / `FACTOR#<id>`, so listing a user's factors is one Query. A pending
+ * factor carries `expiresAt` (checked on every read) and a TTL. TOTP secrets are sealed with
+ * AES-256-GCM under the `totp` data key (itself sealed under KMS, opened once per container),
+ * with the user and factor ids as additional data so a sealed secret copied onto another
+ * factor does not open.
+ */
+export type FactorType = 'totp' | 'sms' | 'email';
+
+export interface Factor {
+  factorId: string;
+  userId: string;
+  type: FactorType;
+  status: 'pending' | 'active';
+  label: string;
+  /** E.164 number or email address; absent for TOTP. */
+  destination?: string;
+  sealedSecret?: string;
+  lastTotpStep?: number;
+  /** Wrong first codes on a pending TOTP factor: bounded like any other guessing. */
+  attempts?: number;
+  /** The active sms/email factor this pending one replaces on activation. */
+  replaces?: string;
+  /** Pending sms/email: the challenge that carries the confirmation code. */
+  challengeId?: string;
+  createdAt: string;
+  activatedAt?: string;
+  lastUsedAt?: string;
+  expiresAt?: string;
+}
+
+export interface PublicFactor {
+  id: string;
+  type: FactorType;
+  label: string;
+  destination: string | null;
+  status: 'pending' | 'active';
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export const factorKey = (userId: string, factorId: string) => ({
+  pk: `USER#${userId}`,
+  sk: `FACTOR#${factorId}`,
+});
+
+export function publicFactor(factor: Factor): PublicFactor {
+  const masked = !factor.destination
+    ? null
+    : factor.type === 'sms'
+      ? maskPhone(factor.destination)
+      : maskEmail(factor.destination);
+  return {
+    id: factor.factorId,
+    type: factor.type,
+    label: factor.label,
+    destination: masked,
+    status: factor.status,
+    createdAt: factor.createdAt,
+    lastUsedAt: factor.lastUsedAt ?? null,
+  };
+}
+
+const live = (factor: Factor, now: Date) =>
+  factor.status === 'active' || (factor.expiresAt !== undefined && factor.expiresAt > now.toISOString());
+
+export async function getFactor(
+  userId: string,
+  factorId: string,
+  now = new Date(),
+): Promise<Factor | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: factorKey(userId, factorId), ConsistentRead: true }),
+  );
+  const factor = out.Item as Factor | undefined;
+  return factor && live(factor, now) ? factor : undefined;
+}
+
+export async function listFactors(userId: string, now = new Date()): Promise<Factor[]> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :factor)',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':factor': 'FACTOR#' },
+      ConsistentRead: true,
+    }),
+  );
+  return ((out.Items ?? []) as Factor[]).filter((factor) => live(factor, now));
+}
+
+/** The Put creating a pending factor that expires unless activated (for a transaction). */
+export function pendingFactorPut(factor: Omit<Factor, 'status' | 'expiresAt'>, now = new Date()) {
+  const expiresAt = new Date(now.getTime() + config().pendingFactorTtlSeconds * 1000);
+  const item: Factor = { ...factor, status: 'pending', expiresAt: expiresAt.toISOString() };
+  return {
+    factor: item,
+    put: {
+      Put: {
+        TableName: table(),
+        Item: { ...factorKey(factor.userId, factor.factorId), ...item, ttl: epochSeconds(expiresAt) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
+}
+
+export async function deleteFactor(userId: string, factorId: string): Promise<void> {
+  await db.send(new DeleteCommand({ TableName: table(), Key: factorKey(userId, factorId) }));
+}
+
+/** Transaction item turning a pending factor active; it must still be pending and unexpired. */
+export function activateFactor(factor: Factor, now: Date, totpStep?: number) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: factorKey(factor.userId, factor.factorId),
+      UpdateExpression: `SET #status = :active, activatedAt = :now${totpStep === undefined ? '' : ', lastTotpStep = :step'} REMOVE expiresAt, #ttl, attempts, challengeId`,
+      ConditionExpression: '#status = :pending AND expiresAt > :now',
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':active': 'active',
+        ':pending': 'pending',
+        ':now': now.toISOString(),
+        ...(totpStep === undefined ? {} : { ':step': totpStep }),
+      },
+    },
+  };
+}
+
+/** Transaction item removing a factor that must still be in the state it was read in. */
+export function removeFactor(factor: Factor) {
+  return {
+    Delete: {
+      TableName: table(),
+      Key: factorKey(factor.userId, factor.factorId),
+      ConditionExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': factor.status },
+    },
+  };
+}
+
+export async function setChallengeOfFactor(factor: Factor, challengeId: string): Promise<void> {
+  await db.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: factorKey(factor.userId, factor.factorId),
+      UpdateExpression: 'SET challengeId = :challenge',
+      ExpressionAttributeValues: { ':challenge': challengeId },
+    }),
+  );
+}
+
+/** Counts a wrong first code on a pending TOTP factor; false once it has had too many. */
+export async function countPendingAttempt(factor: Factor): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: factorKey(factor.userId, factor.factorId),
+        UpdateExpression: 'ADD attempts :one',
+        ConditionExpression: '#status = :pending AND (attribute_not_exists(attempts) OR attempts < :max)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':max': config().codeMaxAttempts },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+const aad = (userId: string, factorId: string) => `totp:${userId}:${factorId}`;
+
+export async function sealTotpSecret(userId: string, factorId: string, secret: Buffer): Promise<string> {
+  return encrypt(await secretKey('totp'), secret, aad(userId, factorId));
+}
+
+export async function openTotpSecret(factor: Factor): Promise<Buffer> {
+  if (!factor.sealedSecret) throw new Error('TOTP factor without a secret');
+  return decrypt(await secretKey('totp'), factor.sealedSecret, aad(factor.userId, factor.factorId));
+}
+
+/**
+ * Transaction item accepting a TOTP code for `step`: each step at most once per factor
+ * (RFC 6238 §5.2), enforced by the condition rather than by a read.
+ */
+export function acceptTotpStep(factor: Factor, step: number, now = new Date()) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: factorKey(factor.userId, factor.factorId),
+      UpdateExpression: 'SET lastTotpStep = :step, lastUsedAt = :now',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)',
+      ExpressionAttributeValues: { ':step': step, ':now': now.toISOString() },
+    },
+  };
+}
+
+/** Transaction item: a factor was used to log in or verify. */
+export function touchFactor(factor: Factor, now = new Date()) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: factorKey(factor.userId, factor.factorId),
+      UpdateExpression: 'SET lastUsedAt = :now',
+      ConditionExpression: '#status = :active',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':now': now.toISOString(), ':active': 'active' },
+    },
+  };
+}

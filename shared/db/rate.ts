@@ -1,0 +1,59 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tooMany } from '../http/errors.ts';
+import { db, epochSeconds, isConditionFailure, table } from './client.ts';
+
+/**
+ * Fixed-window counters: `RATE#<scope>#<key>` / `<window start>`, one conditional ADD per hit,
+ * so parallel requests cannot overshoot the limit.
+ */
+export interface Window {
+  scope: string;
+  key: string;
+  seconds: number;
+  limit: number;
+}
+
+function windowKey(window: Window, now: Date) {
+  const start = Math.floor(epochSeconds(now) / window.seconds) * window.seconds;
+  return {
+    key: { pk: `RATE#${window.scope}#${window.key}`, sk: String(start) },
+    end: start + window.seconds,
+  };
+}
+
+export async function hit(window: Window, now = new Date()): Promise<void> {
+  const { key, end } = windowKey(window, now);
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key,
+        UpdateExpression: 'ADD hits :one SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': window.limit, ':ttl': end + 60 },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw tooMany('rate_limited', end - epochSeconds(now));
+  }
+}
+
+/** Gives a hit back, when what it paid for did not happen (a failed SMS/email delivery). */
+export async function release(window: Window, now = new Date()): Promise<void> {
+  const { key } = windowKey(window, now);
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key,
+        UpdateExpression: 'ADD hits :minus',
+        ConditionExpression: 'hits > :zero',
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}

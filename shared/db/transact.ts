@@ -1,0 +1,33 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, db } from './client.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * One atomic write of several items. When a condition fails, `onConflict` receives the index
+ * of the first item whose condition did not hold and returns the domain error to throw.
+ */
+export async function transact(items: TransactItem[], onConflict?: (index: number) => Error): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    const index = reasons?.indexOf('ConditionalCheckFailed') ?? -1;
+    if (index >= 0 && onConflict) throw onConflict(index);
+    throw error;
+  }
+}
+
+function keyOf(item: TransactItem): Record<string, unknown> | undefined {
+  return (item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key) as
+    | Record<string, unknown>
+    | undefined;
+}
+
+/** Drops the items that write `key`: a transaction may touch each item only once. */
+export function without(items: TransactItem[], key: { pk: string; sk: string }): TransactItem[] {
+  return items.filter((item) => {
+    const other = keyOf(item);
+    return !(other?.pk === key.pk && other?.sk === key.sk);
+  });
+}

@@ -1,0 +1,55 @@
+import { config } from '../config.ts';
+import { table } from '../db/client.ts';
+import { recordEvent } from '../db/events.ts';
+import { type Reservation, reserveAttempt } from '../db/guard.ts';
+import type { User } from '../db/users.ts';
+import { notifyAccount } from '../notify/email.ts';
+import { mfaLocked } from '../notify/templates.ts';
+
+/**
+ * One failure counter across every factor and challenge of a user (DESIGN.md Limits):
+ * fresh challenges, resends or switching factors buy no extra guesses. Locks grow after the
+ * first one (NIST SP 800-63B-4 §3.2.2) and any success resets the count.
+ */
+const key = (userId: string) => ({ pk: `MFAGUARD#${userId}`, sk: 'MFA' });
+
+export function reserveMfaAttempt(userId: string, now = new Date()): Promise<Reservation> {
+  const { mfaMaxFailures, mfaLockSeconds } = config();
+  return reserveAttempt(
+    key(userId),
+    { maxFailures: mfaMaxFailures, lockSeconds: mfaLockSeconds, growth: true },
+    now,
+  );
+}
+
+/** Transaction item: the code was right, so the consecutive failures end with this write. */
+export function clearMfaFailures(userId: string) {
+  return { Delete: { TableName: table(), Key: key(userId) } };
+}
+
+export interface RequestContext {
+  ip: string;
+  userAgent: string;
+}
+
+/** A wrong code was counted: record it, and if it was the last allowed one, tell the owner. */
+export async function recordMfaFailure(
+  user: User,
+  reservation: Reservation,
+  context: RequestContext,
+  details = {},
+) {
+  await recordEvent({ type: 'mfa.failed', userId: user.userId, ...context, details });
+  if (!reservation.lockedUntil) return;
+  const until = reservation.lockedUntil;
+  await recordEvent({
+    type: 'mfa.locked',
+    userId: user.userId,
+    ...context,
+    details: { until: until.toISOString() },
+  });
+  await notifyAccount(user.email, mfaLocked({ at: new Date(), until, ...context }), {
+    userId: user.userId,
+    event: 'mfa.locked',
+  });
+}

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { config } from '../config.ts';
+import { constantTimeEqual } from '../crypto/random.ts';
+import { consumeChallenge, type Purpose, reserveChallengeAttempt } from '../db/challenges.ts';
+import {
+  acceptTotpStep,
+  type Factor,
+  type FactorType,
+  getFactor,
+  openTotpSecret,
+  touchFactor,
+} from '../db/factors.ts';
+import { readRecoveryCodes, recoveryDigest, useRecoveryCode } from '../db/recovery.ts';
+import type { TransactItem } from '../db/transact.ts';
+import type { User } from '../db/users.ts';
+import { ApiError, tooMany } from '../http/errors.ts';
+import { normaliseRecoveryCode, otpCode } from './codes.ts';
+import { codeDigest } from './delivery.ts';
+import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
+import { matchTotpStep } from './totp.ts';
+
+/**
+ * Proof of possession of a current factor: a TOTP code for a factor, a code from a challenge
+ * (SMS/email, or a TOTP challenge), or a recovery code. Used by the login verification and by
+ * every sensitive change (`verification` in API.md).
+ *
+ * Checking a proof spends an attempt of the user's MFA guard first; a right proof returns the
+ * transaction items that use it up (challenge marked used, TOTP step recorded, recovery code
+ * removed, guard cleared). The caller adds what the proof is for and writes all at once, so
+ * a proof can be used once even under parallel requests.
+ */
+export const recoveryCode = z
+  .string()
+  .min(1)
+  .max(64)
+  .describe('A recovery code, as shown: XXXX-XXXX-XXXX-XXXX.');
+
+export const verification = z
+  .union([
+    z.strictObject({ factorId: z.string().min(1).max(64), code: otpCode }),
+    z.strictObject({ challengeId: z.string().min(1).max(64), code: otpCode }),
+    z.strictObject({ recoveryCode }),
+  ])
+  .describe(
+    'Proof of a current factor: `{ factorId, code }` (TOTP), `{ challengeId, code }` (from /codes) or `{ recoveryCode }`.',
+  );
+
+export type Proof = z.infer<typeof verification>;
+
+export type Method = 'otp' | 'sms' | 'email' | 'recovery';
+
+export interface Checked {
+  items: TransactItem[];
+  method: Method;
+  /** The factor that was proven (absent for recovery codes). */
+  factor?: Factor;
+  /** Recovery codes left after this one, when one was used. */
+  recoveryCodesRemaining?: number;
+  /** The error to answer when the proof's own items lose a race in the transaction. */
+  conflict: ApiError;
+}
+
+export interface Scope {
+  purpose: Extract<Purpose, 'login' | 'verify'>;
+  loginDigest?: string;
+  /** Org policy: factors of other types are not accepted (issue: allowed factor types). */
+  allowedTypes?: readonly FactorType[];
+}
+
+const methodOf: Record<FactorType, Method> = { totp: 'otp', sms: 'sms', email: 'email' };
+
+type Outcome = { ok: true; checked: Checked } | { ok: false; challengeRemaining?: number };
+
+async function activeFactor(user: User, factorId: string, scope: Scope): Promise<Factor> {
+  const factor = await getFactor(user.userId, factorId);
+  // Someone else's factor id, a pending one and a missing one all look the same.
+  if (factor?.status !== 'active') throw new ApiError('not_found');
+  if (scope.allowedTypes && !scope.allowedTypes.includes(factor.type))
+    throw new ApiError('factor_type_not_allowed');
+  return factor;
+}
+
+async function totpStep(factor: Factor, code: string, now: Date): Promise<number | undefined> {
+  const step = matchTotpStep(await openTotpSecret(factor), code, now);
+  // A step already accepted is a replay; the transaction's condition catches a parallel one.
+  if (step === undefined || (factor.lastTotpStep !== undefined && step <= factor.lastTotpStep))
+    return undefined;
+  return step;
+}
+
+async function evaluate(user: User, proof: Proof, scope: Scope, now: Date): Promise<Outcome> {
+  if ('recoveryCode' in proof) {
+    const normalised = normaliseRecoveryCode(proof.recoveryCode);
+    const codes = await readRecoveryCodes(user.userId);
+    const codeDigestValue = normalised ? await recoveryDigest(user.userId, normalised) : undefined;
+    if (!codeDigestValue || !codes.has(codeDigestValue)) return { ok: false };
+    return {
+      ok: true,
+      checked: {
+        items: [useRecoveryCode(user.userId, codeDigestValue)],
+        method: 'recovery',
+        recoveryCodesRemaining: codes.size - 1,
+        conflict: new ApiError('code_invalid', { extra: { attemptsRemaining: 0 } }),
+      },
+    };
+  }
+  if ('factorId' in proof) {
+    const factor = await activeFactor(user, proof.factorId, scope);
+    if (factor.type !== 'totp') {
+      throw new ApiError('invalid_request', {
+        message: 'SMS and email codes are checked with the challengeId they were sent with.',
+        extra: { details: [{ path: 'challengeId', message: 'Required for SMS and email factors.' }] },
+      });
+    }
+    const step = await totpStep(factor, proof.code, now);
+    if (step === undefined) return { ok: false };
+    return {
+      ok: true,
+      checked: { items: [acceptTotpStep(factor, step, now)], method: 'otp', factor, conflict: replayed() },
+    };
+  }
+  const owner = {
+    userId: user.userId,
+    purpose: scope.purpose,
+    ...(scope.loginDigest ? { loginDigest: scope.loginDigest } : {}),
+  };
+  const challenge = await reserveChallengeAttempt(proof.challengeId, owner, now);
+  const challengeRemaining = config().codeMaxAttempts - challenge.attempts;
+  const factor = await activeFactor(user, challenge.factorId, scope).catch((error: unknown) => {
+    // The factor was removed since the challenge was sent: the challenge died with it.
+    throw error instanceof ApiError && error.code === 'not_found' ? new ApiError('challenge_expired') : error;
+  });
+  if (challenge.factorType === 'totp') {
+    const step = await totpStep(factor, proof.code, now);
+    if (step === undefined) return { ok: false, challengeRemaining };
+    const items = [acceptTotpStep(factor, step, now), consumeChallenge(challenge, now)];
+    return {
+      ok: true,
+      checked: { items, method: 'otp', factor, conflict: new ApiError('challenge_expired') },
+    };
+  }
+  const presented = await codeDigest(challenge.challengeId, proof.code);
+  if (!challenge.codeDigest || !constantTimeEqual(presented, challenge.codeDigest)) {
+    return { ok: false, challengeRemaining };
+  }
+  return {
+    ok: true,
+    checked: {
+      items: [consumeChallenge(challenge, now), touchFactor(factor, now)],
+      method: methodOf[factor.type],
+      factor,
+      conflict: new ApiError('challenge_expired'),
+    },
+  };
+}
+
+const replayed = () =>
+  new ApiError('code_invalid', { message: 'This code was already used.', extra: { attemptsRemaining: 0 } });
+
+export async function checkProof(
+  user: User,
+  proof: Proof,
+  scope: Scope,
+  context: RequestContext,
+  now = new Date(),
+): Promise<Checked> {
+  const reservation = await reserveMfaAttempt(user.userId, now);
+  const outcome = await evaluate(user, proof, scope, now);
+  if (outcome.ok) {
+    outcome.checked.items.push(clearMfaFailures(user.userId));
+    return outcome.checked;
+  }
+  await recordMfaFailure(user, reservation, context, {
+    method: 'recoveryCode' in proof ? 'recovery' : 'code',
+  });
+  const attemptsRemaining = Math.min(
+    reservation.remaining,
+    outcome.challengeRemaining ?? reservation.remaining,
+  );
+  if (reservation.lockedUntil) {
+    throw tooMany('locked', (reservation.lockedUntil.getTime() - now.getTime()) / 1000);
+  }
+  throw new ApiError('code_invalid', { extra: { attemptsRemaining } });
+}

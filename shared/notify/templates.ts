@@ -1,0 +1,238 @@
+import { config } from '../config.ts';
+import { maskEmail, maskPhone } from '../mfa/phone.ts';
+
+/**
+ * Every message the service sends, in plain language. Pure functions of their input (and of the
+ * service name / support URL settings). Security notices never take a code or token, and mask any
+ * destination again, so a caller's mistake cannot put a full phone number or address in an inbox.
+ */
+export type FactorType = 'totp' | 'sms' | 'email';
+
+export interface Message {
+  subject: string;
+  /** The primary part; `html` says the same, escaped. */
+  text: string;
+  html: string;
+}
+
+/** When and from where something happened: the request's source IP and user agent, when there was one. */
+export interface Occurrence {
+  at: Date;
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface FactorNotice extends Occurrence {
+  factorType: FactorType;
+  /** Already masked (`+*******4567`, `j***@example.com`); absent for TOTP. */
+  destination?: string;
+}
+
+// ---------------------------------------------------------------- codes
+
+/** One SMS segment: ≤ 160 GSM-7 characters (3GPP TS 23.038), the code early so previews show it. */
+export function smsCode(input: { code: string; minutes: number }): string {
+  return `Your ${config().serviceName} code is ${input.code}. It expires in ${minutes(input.minutes)}. Never share it: we will never ask for it.`;
+}
+
+/** The code is kept out of the subject: subjects show on lock screens and in notification previews. */
+export function emailCode(input: { code: string; minutes: number }): Message {
+  const name = config().serviceName;
+  const paragraphs = [
+    `It expires in ${minutes(input.minutes)}. Enter it only on the page where you asked for it. Never share it: we will never ask for it.`,
+    "If you didn't ask for this code, ignore this email and don't give the code to anyone.",
+  ];
+  const text = [`Your ${name} code is: ${input.code}`, ...paragraphs, footer()].join('\n\n');
+  const html = page(`Your ${name} verification code`, [
+    `<p>Your ${escapeHtml(name)} code is:</p>`,
+    `<p style="font-size:28px;letter-spacing:4px;font-family:monospace"><strong>${escapeHtml(input.code)}</strong></p>`,
+    ...paragraphs.map(paragraph),
+    footerHtml(),
+  ]);
+  return { subject: `Your ${name} verification code`, text, html };
+}
+
+// ---------------------------------------------------------------- security notices
+
+export function factorAdded(n: FactorNotice): Message {
+  return notice(
+    'a sign-in method was added',
+    [
+      `${capitalise(factorPhrase(n))} was added to your account. It starts working once it is confirmed with a code.`,
+    ],
+    n,
+  );
+}
+
+export function factorActivated(n: FactorNotice): Message {
+  return notice(
+    'a sign-in method is now active',
+    [`${capitalise(factorPhrase(n))} was confirmed and can now be used to sign in to your account.`],
+    n,
+  );
+}
+
+export function factorRemoved(n: FactorNotice): Message {
+  return notice(
+    'a sign-in method was removed',
+    [`${capitalise(factorPhrase(n))} was removed from your account and can no longer be used to sign in.`],
+    n,
+  );
+}
+
+/** A changed phone number or email address: the new factor replaced the old one in one step. */
+export function factorReplaced(n: FactorNotice & { previousDestination?: string }): Message {
+  const what = n.factorType === 'sms' ? 'phone number' : 'email address';
+  const from = n.previousDestination ? ` from ${safeDestination(n.previousDestination)}` : '';
+  const to = n.destination ? ` to ${safeDestination(n.destination)}` : '';
+  return notice(
+    'a sign-in method was changed',
+    [
+      `The ${what} that receives your sign-in codes was changed${from}${to}. Codes now go only to the new one.`,
+    ],
+    n,
+  );
+}
+
+export function recoveryCodesRegenerated(n: Occurrence): Message {
+  return notice(
+    'new recovery codes were created',
+    ['New recovery codes were created for your account. The previous recovery codes no longer work.'],
+    n,
+  );
+}
+
+export function recoveryCodeUsed(n: Occurrence & { remaining: number }): Message {
+  const left =
+    n.remaining === 0
+      ? 'You have no recovery codes left: create new ones in your security settings.'
+      : `You have ${n.remaining} recovery ${n.remaining === 1 ? 'code' : 'codes'} left; each works once.`;
+  return notice(
+    'a recovery code was used',
+    [`A recovery code was used to sign in to your account. ${left}`],
+    n,
+  );
+}
+
+export function mfaLocked(n: Occurrence & { until: Date }): Message {
+  return notice(
+    'sign-in paused after too many wrong codes',
+    [
+      `Too many wrong verification codes were entered for your account, so sign-in codes are not accepted until ${iso(n.until)}.`,
+      'Codes are only asked for after the correct password: if this was not you, someone knows your password.',
+    ],
+    n,
+  );
+}
+
+export function passwordLocked(n: Occurrence & { until: Date }): Message {
+  return notice(
+    'sign-in paused after too many wrong passwords',
+    [
+      `Too many wrong passwords were entered for your account, so signing in with a password is paused until ${iso(n.until)}.`,
+    ],
+    n,
+  );
+}
+
+export function mfaReset(n: Occurrence): Message {
+  return notice(
+    'your multi-factor authentication was reset',
+    [
+      'An administrator of your organisation reset the multi-factor authentication (MFA) of your account. You will be asked to set up a sign-in method again the next time you sign in.',
+    ],
+    n,
+  );
+}
+
+// ---------------------------------------------------------------- building blocks
+
+const IF_NOT_YOU =
+  "If this wasn't you: reset your password, then review your sign-in methods, and contact your administrator or support";
+
+function notice(what: string, lines: string[], o: Occurrence): Message {
+  const name = config().serviceName;
+  const subject = `${name}: ${what}`;
+  const details: [string, string | undefined][] = [
+    ['When', iso(o.at)],
+    ['IP address', o.ip && clean(o.ip, 64)],
+    ['Device', o.userAgent && clean(o.userAgent, 200)],
+  ];
+  const shown = details.filter((d): d is [string, string] => Boolean(d[1]));
+  const support = config().supportUrl;
+  const text = [
+    ...lines,
+    shown.map(([label, value]) => `${label}: ${value}`).join('\n'),
+    support ? `${IF_NOT_YOU} (${support}).` : `${IF_NOT_YOU}.`,
+    footer(),
+  ].join('\n\n');
+  const html = page(subject, [
+    ...lines.map(paragraph),
+    `<p>${shown.map(([label, value]) => `${escapeHtml(label)}: <strong>${escapeHtml(value)}</strong>`).join('<br>')}</p>`,
+    `<p>${escapeHtml(IF_NOT_YOU)}${support ? ` (<a href="${escapeHtml(support)}">${escapeHtml(support)}</a>)` : ''}.</p>`,
+    footerHtml(),
+  ]);
+  return { subject, text, html };
+}
+
+function factorPhrase(n: FactorNotice): string {
+  const to = n.destination ? ` ${safeDestination(n.destination)}` : '';
+  switch (n.factorType) {
+    case 'totp':
+      return 'an authenticator app';
+    case 'sms':
+      return `text-message (SMS) codes to${to || ' a phone'}`;
+    case 'email':
+      return `email codes to${to || ' an address'}`;
+  }
+}
+
+/** Masks again whatever still looks unmasked: an address without '***', or more than four digits. */
+function safeDestination(destination: string): string {
+  if (destination.includes('@'))
+    return /^[^@]?\*\*\*@/u.test(destination) ? destination : maskEmail(destination);
+  return (destination.match(/\d/g)?.length ?? 0) > 4 ? maskPhone(destination) : destination;
+}
+
+/** ISO 8601 in UTC, to the second: unambiguous whatever the reader's time zone. */
+function iso(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+function minutes(count: number): string {
+  return `${count} ${count === 1 ? 'minute' : 'minutes'}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// Request headers are attacker-chosen: control characters (Cc, which could fake new lines) and format
+// characters (Cf: bidi overrides that reorder text in the mail client) become spaces; length is bounded.
+function clean(value: string, max: number): string {
+  const plain = value.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ').trim();
+  return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+}
+
+function footer(): string {
+  return `${config().serviceName}: this is an automatic security message; replies are not read.`;
+}
+
+function footerHtml(): string {
+  return `<p style="color:#666;font-size:12px">${escapeHtml(footer())}</p>`;
+}
+
+function paragraph(text: string): string {
+  return `<p>${escapeHtml(text)}</p>`;
+}
+
+function page(title: string, body: string[]): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;line-height:1.5;color:#111">${body.join('')}</body></html>`;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}
