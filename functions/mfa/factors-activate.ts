@@ -1,3 +1,4 @@
+import { openSession } from '../../shared/auth/open-session.ts';
 import { config } from '../../shared/config.ts';
 import { constantTimeEqual } from '../../shared/crypto/random.ts';
 import { consumeChallenge, reserveChallengeAttempt } from '../../shared/db/challenges.ts';
@@ -12,6 +13,7 @@ import {
   removeFactor,
 } from '../../shared/db/factors.ts';
 import { newRecoverySet } from '../../shared/db/recovery.ts';
+import { revokeSession } from '../../shared/db/sessions.ts';
 import { type TransactItem, transact } from '../../shared/db/transact.ts';
 import { findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
 import { ApiError, tooMany } from '../../shared/http/errors.ts';
@@ -109,9 +111,14 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
     if (swap) await tellOwner(user, 'factorReplaced', factor, context, swap);
     else await tellOwner(user, 'factorActivated', factor, context);
     const active: Factor = { ...factor, status: 'active', activatedAt: now.toISOString() };
-    return {
-      status: 200,
-      body: { factor: publicFactor(active), ...(recovery ? { recoveryCodes: recovery.codes } : {}) },
-    };
+    const body = { factor: publicFactor(active), ...(recovery ? { recoveryCodes: recovery.codes } : {}) };
+    if (auth.scope !== 'mfa:enroll') return { status: 200, body };
+
+    // Forced enrollment is done: the enrollment session ends and a full one begins, at aal 2
+    // since the user just proved the new factor.
+    await revokeSession(auth.sid, 'enrollment_completed');
+    const method = { totp: 'otp', sms: 'sms', email: 'email' }[factor.type];
+    const tokens = await openSession(user, { aal: 2, amr: ['pwd', method, 'mfa'], ...context });
+    return { status: 200, body: { ...body, status: 'authenticated', ...tokens } };
   }
 });

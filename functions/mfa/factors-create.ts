@@ -16,8 +16,9 @@ import { findUserById, normaliseEmail } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { startChallenge } from '../../shared/mfa/delivery.ts';
-import { tellOwner } from '../../shared/mfa/notices.ts';
+import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
 import { normalisePhoneNumber } from '../../shared/mfa/phone.ts';
+import { policyFor } from '../../shared/mfa/policy.ts';
 import { type Checked, checkProof } from '../../shared/mfa/proof.ts';
 import { base32Encode, newTotpSecret, otpauthUri, qrCodeDataUrl } from '../../shared/mfa/totp.ts';
 import { routes } from '../routes.ts';
@@ -29,6 +30,9 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
   const found = await findUserById(auth.sub);
   if (!found) throw new ApiError('unauthorized');
   const user = await checkPassword(found.email, found, body.password, context);
+
+  if (!(await policyFor(user)).allowedFactorTypes.includes(body.type))
+    throw new ApiError('factor_type_not_allowed');
 
   const factors = await listFactors(user.userId);
   const active = factors.filter((factor) => factor.status === 'active');
@@ -126,6 +130,7 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     [...(proof?.items ?? []), ...added],
     () => proof?.conflict ?? new ApiError('challenge_expired'),
   );
+  if (proof) await reportRecoveryUse(user, proof, context);
   await tellOwner(user, 'factorAdded', factor, context);
   return {
     status: 201,

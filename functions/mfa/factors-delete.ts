@@ -1,11 +1,12 @@
 import { eventPuts } from '../../shared/db/events.ts';
 import { factorKey, getFactor, removeFactor } from '../../shared/db/factors.ts';
-import { deleteRecoveryCodes } from '../../shared/db/recovery.ts';
+import { deleteRecoveryCodes, withSetWrite } from '../../shared/db/recovery.ts';
 import { transact, without } from '../../shared/db/transact.ts';
 import { findUserById, setActiveFactors } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { tellOwner } from '../../shared/mfa/notices.ts';
+import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
+import { policyFor } from '../../shared/mfa/policy.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
 import { routes } from '../routes.ts';
 
@@ -20,18 +21,23 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
     await transact([removeFactor(factor)], () => new ApiError('not_found'));
     return { status: 204 };
   }
-  if (!body.verification) throw new ApiError('verification_required');
-  const proof = await checkProof(user, body.verification, { purpose: 'verify' }, context);
-
   const remaining = (user.activeFactors ?? 1) - 1;
-  const proofItems = without(proof.items, factorKey(user.userId, factor.factorId));
+  if (remaining === 0 && (await policyFor(user)).mode === 'required')
+    throw new ApiError('mfa_required_by_policy');
+  const verification = body?.verification;
+  if (!verification) throw new ApiError('verification_required');
+  const proof = await checkProof(user, verification, { purpose: 'verify' }, context);
+
+  const proven = without(proof.items, factorKey(user.userId, factor.factorId));
+  // Without any factor MFA is off, and codes for it would only be a way around a future one
+  // (a recovery code given as the proof is used up by that same Delete).
+  const proofItems =
+    remaining === 0 ? withSetWrite(user.userId, proven, deleteRecoveryCodes(user.userId)) : proven;
   await transact(
     [
       ...proofItems,
       removeFactor(factor),
       setActiveFactors(user, remaining),
-      // Without any factor MFA is off, and codes for it would only be a way around a future one.
-      ...(remaining === 0 ? [deleteRecoveryCodes(user.userId)] : []),
       ...eventPuts({
         type: 'factor.removed',
         userId: user.userId,
@@ -42,6 +48,8 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
     ],
     (index) => (index < proofItems.length ? proof.conflict : new ApiError('not_found')),
   );
+  // With the last factor the whole set went, so there is no code left to report on.
+  if (remaining > 0) await reportRecoveryUse(user, proof, context);
   await tellOwner(user, 'factorRemoved', factor, context);
   return { status: 204 };
 });

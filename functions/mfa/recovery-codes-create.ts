@@ -1,5 +1,5 @@
 import { eventPuts } from '../../shared/db/events.ts';
-import { newRecoverySet } from '../../shared/db/recovery.ts';
+import { newRecoverySet, withSetWrite } from '../../shared/db/recovery.ts';
 import { transact } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
@@ -13,16 +13,17 @@ export const handler = http(routes.regenerateRecoveryCodes, async ({ body, auth,
   const context = { ip, userAgent };
   const user = await findUserById(auth.sub);
   if (!user) throw new ApiError('unauthorized');
-  if (!body.verification) throw new ApiError('verification_required');
+  const verification = body?.verification;
+  if (!verification) throw new ApiError('verification_required');
   // Recovery codes back up factors; with none active there is nothing to recover.
   if (!user.activeFactors) throw new ApiError('not_found', { message: 'Add a factor first.' });
-  const proof = await checkProof(user, body.verification, { purpose: 'verify' }, context);
+  const proof = await checkProof(user, verification, { purpose: 'verify' }, context);
 
   const { codes, put } = await newRecoverySet(user.userId);
   await transact(
     [
-      ...proof.items,
-      put,
+      // A recovery code as the proof is used up by the Put that replaces its set.
+      ...withSetWrite(user.userId, proof.items, put),
       ...eventPuts({ type: 'recovery_codes.generated', userId: user.userId, orgId: user.orgId, ...context }),
     ],
     () => proof.conflict,

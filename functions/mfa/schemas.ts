@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { tokenPair } from '../../shared/http/schemas.ts';
-import { otpCode } from '../../shared/mfa/codes.ts';
-import { recoveryCode, verification } from '../../shared/mfa/proof.ts';
+import { otpCode, recoveryCode, verification } from '../../shared/mfa/schemas.ts';
 
 const id = z.string().min(1).max(64);
-const mfaToken = z.string().min(1).max(128).describe('From `POST /v1/sessions` (`mfa_required`).');
+// Bounded well above any token this service issues (access tokens are JWTs of under 1 KiB), so a
+// token of the wrong kind sent by mistake is answered 401 `mfa_token_invalid`, not 400.
+const mfaToken = z.string().min(1).max(4096).describe('From `POST /v1/sessions` (`mfa_required`).');
 
 export const factor = z.object({
   id: z.string(),
@@ -121,6 +122,10 @@ export const factorActivated = z.object({
     .array(z.string())
     .optional()
     .describe('Shown this once, when this is the first active factor.'),
+  status: z.literal('authenticated').optional().describe('With an enrollment token: the login is complete.'),
+  accessToken: z.string().optional(),
+  refreshToken: z.string().optional(),
+  expiresIn: z.number().int().optional(),
 });
 
 export const codeSent = z.object({ challengeId: z.string(), ...challengeTimes });

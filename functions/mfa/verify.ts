@@ -1,11 +1,11 @@
 import { openSession } from '../../shared/auth/open-session.ts';
-import { config } from '../../shared/config.ts';
 import { newDevice } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
+import { policyFor } from '../../shared/mfa/policy.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
 import { routes } from '../routes.ts';
 
@@ -16,10 +16,11 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
   const proof = body.challengeId
     ? { challengeId: body.challengeId, code: body.code }
     : { factorId: body.factorId as string, code: body.code };
+  const policy = await policyFor(user);
   const checked = await checkProof(
     user,
     proof,
-    { purpose: 'login', loginDigest: login.tokenDigest },
+    { purpose: 'login', loginDigest: login.tokenDigest, allowedTypes: policy.allowedFactorTypes },
     { ip, userAgent },
   );
 
@@ -36,7 +37,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
   ];
   const proofItems = checked.items.length;
   let deviceToken: string | undefined;
-  const days = config().rememberDeviceDays;
+  const days = policy.rememberDeviceDays;
   if (body.rememberDevice && days > 0) {
     const device = await newDevice(user.userId, userAgent, days);
     deviceToken = device.deviceToken;

@@ -33,5 +33,18 @@ const mfaRequired = z.object({
   factors: z.array(factor).describe('The active factors to choose from.'),
 });
 
+const enrollmentRequired = z.object({
+  status: z.literal('mfa_enrollment_required'),
+  enrollmentToken: z
+    .string()
+    .describe('Access token with `scope: "mfa:enroll"`: usable only on the factor enrollment endpoints.'),
+  expiresIn: z.number().int(),
+  allowedFactorTypes: z.array(z.enum(['totp', 'sms', 'email'])),
+});
+
 /** The three answers of a password login, told apart by `status`. */
-export const sessionAnswer = z.discriminatedUnion('status', [sessionAuthenticated, mfaRequired]);
+export const sessionAnswer = z.discriminatedUnion('status', [
+  sessionAuthenticated,
+  mfaRequired,
+  enrollmentRequired,
+]);

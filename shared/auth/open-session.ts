@@ -21,7 +21,7 @@ export interface OpenSession {
  * or neither.
  */
 export async function openSession(user: User, input: OpenSession, now = new Date()) {
-  const { session, refreshToken, put } = await newSession(
+  const { session, refreshToken, puts } = await newSession(
     {
       userId: user.userId,
       orgId: user.orgId,
@@ -44,7 +44,7 @@ export async function openSession(user: User, input: OpenSession, now = new Date
     },
     now,
   );
-  await transact([...(input.items ?? []), put, ...event], input.conflict);
+  await transact([...(input.items ?? []), ...puts, ...event], input.conflict);
   const accessToken = await issueAccessToken({
     userId: user.userId,
     sessionId: session.sessionId,
@@ -56,4 +56,37 @@ export async function openSession(user: User, input: OpenSession, now = new Date
     scope: 'full',
   });
   return { accessToken, refreshToken, expiresIn: config().accessTokenTtlSeconds };
+}
+
+/**
+ * `mfa_enrollment_required`: an access token with `scope: "mfa:enroll"` (usable on the factor
+ * enrollment endpoints only), backed by a short session so it can be revoked, and no refresh
+ * token: when it expires the user logs in again.
+ */
+export async function openEnrollmentSession(
+  user: User,
+  context: { ip: string; userAgent: string },
+  now = new Date(),
+) {
+  const ttlSeconds = config().mfaTokenTtlSeconds;
+  const { session, puts } = await newSession(
+    { userId: user.userId, scope: 'mfa:enroll', ttlSeconds, aal: 1, amr: ['pwd'], authTime: now, ...context },
+    now,
+  );
+  await transact(puts);
+  const enrollmentToken = await issueAccessToken(
+    {
+      userId: user.userId,
+      sessionId: session.sessionId,
+      orgId: user.orgId,
+      role: user.role,
+      aal: 1,
+      amr: ['pwd'],
+      authTime: now,
+      scope: 'mfa:enroll',
+      ttlSeconds,
+    },
+    now,
+  );
+  return { enrollmentToken, expiresIn: ttlSeconds };
 }

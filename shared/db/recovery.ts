@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { digest, newRecoveryCode } from '../mfa/codes.ts';
 import { db, table } from './client.ts';
+import { type TransactItem, without } from './transact.ts';
 
 /**
  * Recovery codes: `USER#<id>` / `RECOVERY`, a string set of keyed digests. Using a code is
@@ -51,4 +52,28 @@ export function useRecoveryCode(userId: string, codeDigest: string) {
 
 export function deleteRecoveryCodes(userId: string) {
   return { Delete: { TableName: table(), Key: key(userId) } };
+}
+
+/**
+ * The proof items plus `write`, a Put or Delete of the whole set. When the proof is a code of
+ * that same set, DynamoDB refuses two operations on one item in a transaction, so the use is
+ * folded into `write`: it happens only while the code is still in the set (`contains`), and the
+ * code is gone with the set, so it still works once. `write` takes the use's place, among the
+ * proof's items, so a lost race maps to the proof's conflict.
+ */
+export function withSetWrite(
+  userId: string,
+  proofItems: TransactItem[],
+  write: { Put: NonNullable<TransactItem['Put']> } | { Delete: NonNullable<TransactItem['Delete']> },
+): TransactItem[] {
+  const k = key(userId);
+  const use = proofItems.find((item) => item.Update?.Key?.pk === k.pk && item.Update?.Key?.sk === k.sk);
+  if (!use?.Update) return [...proofItems, write];
+  const condition = {
+    ConditionExpression: 'contains(codes, :digest)',
+    ExpressionAttributeValues: { ':digest': use.Update.ExpressionAttributeValues?.[':digest'] },
+  };
+  const conditioned =
+    'Put' in write ? { Put: { ...write.Put, ...condition } } : { Delete: { ...write.Delete, ...condition } };
+  return [conditioned, ...without(proofItems, k)];
 }

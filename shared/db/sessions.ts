@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { config } from '../config.ts';
@@ -23,6 +23,7 @@ export interface Session {
   aal: 1 | 2;
   amr: string[];
   authTime: string;
+  scope?: 'full' | 'mfa:enroll';
   rotation: number;
   createdAt: string;
   expiresAt: string;
@@ -45,6 +46,9 @@ function parseRefreshToken(token: string): { sessionId: string; rotation: number
 
 export interface NewSession {
   userId: string;
+  /** `mfa:enroll` sessions only back an enrollment token: short, and never refreshed. */
+  scope?: 'full' | 'mfa:enroll';
+  ttlSeconds?: number;
   orgId?: string;
   role?: 'owner' | 'admin' | 'member';
   aal: 1 | 2;
@@ -58,7 +62,7 @@ export interface NewSession {
 export async function newSession(input: NewSession, now = new Date()) {
   const sessionId = ulid();
   const refreshToken = `${sessionId}.0.${randomToken()}`;
-  const expiresAt = new Date(now.getTime() + config().refreshTokenTtlSeconds * 1000);
+  const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? config().refreshTokenTtlSeconds) * 1000);
   const item: SessionItem = {
     ...key(sessionId),
     sessionId,
@@ -68,26 +72,56 @@ export async function newSession(input: NewSession, now = new Date()) {
     aal: input.aal,
     amr: input.amr,
     authTime: input.authTime.toISOString(),
+    scope: input.scope ?? 'full',
     rotation: 0,
     refreshDigest: await digest(refreshToken),
     used: {},
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
   };
-  const put = {
-    Put: {
-      TableName: table(),
-      Item: { ...item, ip: input.ip, userAgent: input.userAgent.slice(0, 256), ttl: epochSeconds(expiresAt) },
-      ConditionExpression: 'attribute_not_exists(pk)',
+  const ttl = epochSeconds(expiresAt);
+  const puts = [
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...item, ip: input.ip, userAgent: input.userAgent.slice(0, 256), ttl },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     },
-  };
-  return { session: item as Session, refreshToken, put };
+    // Index of the user's sessions, so an admin reset can revoke them all without a scan.
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...userSessionKey(input.userId, sessionId), sessionId, expiresAt: item.expiresAt, ttl },
+      },
+    },
+  ];
+  return { session: item as Session, refreshToken, puts };
 }
 
-export async function createSession(input: NewSession, now = new Date()) {
-  const { session, refreshToken, put } = await newSession(input, now);
-  await db.send(new PutCommand(put.Put));
-  return { session, refreshToken };
+export const userSessionKey = (userId: string, sessionId: string) => ({
+  pk: `USER#${userId}`,
+  sk: `SESSION#${sessionId}`,
+});
+
+/** The user's sessions that have not expired (revoked ones included: revoking twice is harmless). */
+export async function listUserSessionIds(userId: string, now = new Date()): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
+        ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':session': 'SESSION#' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? [])
+      if (item.expiresAt > now.toISOString()) ids.push(item.sessionId as string);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return ids;
 }
 
 export type RotateResult =
@@ -106,11 +140,13 @@ export async function rotateRefreshToken(presented: string, now = new Date()): P
         Key: key(parsed.sessionId),
         UpdateExpression:
           'SET refreshDigest = :next, rotation = :nextRotation, #used.#slot = :presented, lastUsedAt = :now',
+        // Enrollment sessions never had a refresh token handed out; the scope check is defence in depth.
         ConditionExpression:
-          'refreshDigest = :presented AND rotation = :rotation AND attribute_not_exists(revokedAt) AND expiresAt > :now',
+          'refreshDigest = :presented AND rotation = :rotation AND attribute_not_exists(revokedAt) AND expiresAt > :now AND (attribute_not_exists(#scope) OR #scope = :full)',
         ExpressionAttributeNames: {
           '#used': 'used',
           '#slot': `s${parsed.rotation % config().refreshReuseMemory}`,
+          '#scope': 'scope',
         },
         ExpressionAttributeValues: {
           ':next': await digest(next),
@@ -118,6 +154,7 @@ export async function rotateRefreshToken(presented: string, now = new Date()): P
           ':rotation': parsed.rotation,
           ':presented': presentedDigest,
           ':now': now.toISOString(),
+          ':full': 'full',
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -105,7 +105,8 @@ export function openApiDocument(routes: readonly (Route & { name: string })[]) {
     };
     if (route.body) {
       operation.requestBody = {
-        required: true,
+        // A body the schema accepts as absent (e.g. DELETE with an optional verification).
+        required: !route.body.safeParse(undefined).success,
         content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
       };
     }

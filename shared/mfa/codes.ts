@@ -1,16 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { z } from 'zod';
 import { secretKey } from '../crypto/keyring.ts';
 import { hmacSha256 } from '../crypto/random.ts';
-
-/**
- * One-time codes are exactly six ASCII digits. No trimming and no Unicode digits: a code
- * that is not byte-for-byte what was sent is wrong (a lenient parser is one more way in).
- */
-export const otpCode = z
-  .string()
-  .regex(/^[0-9]{6}$/, { message: 'Must be exactly six digits 0-9.' })
-  .describe('Six ASCII digits.');
 
 /** A uniformly random six-digit code from the CSPRNG (NIST SP 800-63B-4 §3.1.3.1). */
 export function newOtpCode(): string {

@@ -1,8 +1,16 @@
+import { recordEvent } from '../db/events.ts';
 import { type Factor, publicFactor } from '../db/factors.ts';
 import type { User } from '../db/users.ts';
 import { notifyAccount } from '../notify/email.ts';
-import { factorActivated, factorAdded, factorRemoved, factorReplaced } from '../notify/templates.ts';
+import {
+  factorActivated,
+  factorAdded,
+  factorRemoved,
+  factorReplaced,
+  recoveryCodeUsed,
+} from '../notify/templates.ts';
 import type { RequestContext } from './guard.ts';
+import type { Checked } from './proof.ts';
 
 const templates = { factorAdded, factorActivated, factorRemoved, factorReplaced };
 
@@ -22,4 +30,21 @@ export async function tellOwner(
     ...(previous?.destination ? { previousDestination: publicFactor(previous).destination as string } : {}),
   };
   await notifyAccount(user.email, templates[what](notice), { userId: user.userId, event: what });
+}
+
+/** A recovery code spent as a `verification` is reported like one spent at login. */
+export async function reportRecoveryUse(user: User, proof: Checked, context: RequestContext): Promise<void> {
+  if (proof.method !== 'recovery') return;
+  const remaining = proof.recoveryCodesRemaining ?? 0;
+  await recordEvent({
+    type: 'recovery_code.used',
+    userId: user.userId,
+    orgId: user.orgId,
+    ...context,
+    details: { remaining },
+  });
+  await notifyAccount(user.email, recoveryCodeUsed({ at: new Date(), ...context, remaining }), {
+    userId: user.userId,
+    event: 'recovery_code.used',
+  });
 }

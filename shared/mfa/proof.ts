@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { config } from '../config.ts';
 import { constantTimeEqual } from '../crypto/random.ts';
 import { consumeChallenge, type Purpose, reserveChallengeAttempt } from '../db/challenges.ts';
@@ -10,13 +10,15 @@ import {
   openTotpSecret,
   touchFactor,
 } from '../db/factors.ts';
+import type { Reservation } from '../db/guard.ts';
 import { readRecoveryCodes, recoveryDigest, useRecoveryCode } from '../db/recovery.ts';
 import type { TransactItem } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
-import { normaliseRecoveryCode, otpCode } from './codes.ts';
+import { normaliseRecoveryCode } from './codes.ts';
 import { codeDigest } from './delivery.ts';
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
+import type { verification } from './schemas.ts';
 import { matchTotpStep } from './totp.ts';
 
 /**
@@ -24,27 +26,11 @@ import { matchTotpStep } from './totp.ts';
  * (SMS/email, or a TOTP challenge), or a recovery code. Used by the login verification and by
  * every sensitive change (`verification` in API.md).
  *
- * Checking a proof spends an attempt of the user's MFA guard first; a right proof returns the
+ * Comparing a code spends an attempt of the user's MFA guard first; a right proof returns the
  * transaction items that use it up (challenge marked used, TOTP step recorded, recovery code
  * removed, guard cleared). The caller adds what the proof is for and writes all at once, so
  * a proof can be used once even under parallel requests.
  */
-export const recoveryCode = z
-  .string()
-  .min(1)
-  .max(64)
-  .describe('A recovery code, as shown: XXXX-XXXX-XXXX-XXXX.');
-
-export const verification = z
-  .union([
-    z.strictObject({ factorId: z.string().min(1).max(64), code: otpCode }),
-    z.strictObject({ challengeId: z.string().min(1).max(64), code: otpCode }),
-    z.strictObject({ recoveryCode }),
-  ])
-  .describe(
-    'Proof of a current factor: `{ factorId, code }` (TOTP), `{ challengeId, code }` (from /codes) or `{ recoveryCode }`.',
-  );
-
 export type Proof = z.infer<typeof verification>;
 
 export type Method = 'otp' | 'sms' | 'email' | 'recovery';
@@ -88,9 +74,22 @@ async function totpStep(factor: Factor, code: string, now: Date): Promise<number
   return step;
 }
 
-async function evaluate(user: User, proof: Proof, scope: Scope, now: Date): Promise<Outcome> {
+/**
+ * Finds what the proof refers to, then calls `spend` (the user's guard attempt) right before
+ * comparing the code: a request refused before any comparison (unknown factor, used or
+ * expired challenge, a challenge out of tries) costs the user nothing, so replays of a spent
+ * code cannot lock the owner out and a burst of the right code is not taken for guessing.
+ */
+async function evaluate(
+  user: User,
+  proof: Proof,
+  scope: Scope,
+  now: Date,
+  spend: () => Promise<void>,
+): Promise<Outcome> {
   if ('recoveryCode' in proof) {
     const normalised = normaliseRecoveryCode(proof.recoveryCode);
+    await spend();
     const codes = await readRecoveryCodes(user.userId);
     const codeDigestValue = normalised ? await recoveryDigest(user.userId, normalised) : undefined;
     if (!codeDigestValue || !codes.has(codeDigestValue)) return { ok: false };
@@ -112,6 +111,7 @@ async function evaluate(user: User, proof: Proof, scope: Scope, now: Date): Prom
         extra: { details: [{ path: 'challengeId', message: 'Required for SMS and email factors.' }] },
       });
     }
+    await spend();
     const step = await totpStep(factor, proof.code, now);
     if (step === undefined) return { ok: false };
     return {
@@ -130,6 +130,7 @@ async function evaluate(user: User, proof: Proof, scope: Scope, now: Date): Prom
     // The factor was removed since the challenge was sent: the challenge died with it.
     throw error instanceof ApiError && error.code === 'not_found' ? new ApiError('challenge_expired') : error;
   });
+  await spend();
   if (challenge.factorType === 'totp') {
     const step = await totpStep(factor, proof.code, now);
     if (step === undefined) return { ok: false, challengeRemaining };
@@ -164,21 +165,18 @@ export async function checkProof(
   context: RequestContext,
   now = new Date(),
 ): Promise<Checked> {
-  const reservation = await reserveMfaAttempt(user.userId, now);
-  const outcome = await evaluate(user, proof, scope, now);
+  let reservation: Reservation | undefined;
+  const outcome = await evaluate(user, proof, scope, now, async () => {
+    reservation = await reserveMfaAttempt(user.userId, now);
+  });
   if (outcome.ok) {
     outcome.checked.items.push(clearMfaFailures(user.userId));
     return outcome.checked;
   }
-  await recordMfaFailure(user, reservation, context, {
-    method: 'recoveryCode' in proof ? 'recovery' : 'code',
-  });
-  const attemptsRemaining = Math.min(
-    reservation.remaining,
-    outcome.challengeRemaining ?? reservation.remaining,
-  );
-  if (reservation.lockedUntil) {
-    throw tooMany('locked', (reservation.lockedUntil.getTime() - now.getTime()) / 1000);
-  }
+  // evaluate() only reports a wrong code after spending the attempt.
+  const spent = reservation as Reservation;
+  await recordMfaFailure(user, spent, context, { method: 'recoveryCode' in proof ? 'recovery' : 'code' });
+  if (spent.lockedUntil) throw tooMany('locked', (spent.lockedUntil.getTime() - now.getTime()) / 1000);
+  const attemptsRemaining = Math.min(spent.remaining, outcome.challengeRemaining ?? spent.remaining);
   throw new ApiError('code_invalid', { extra: { attemptsRemaining } });
 }

@@ -1,5 +1,16 @@
+import { expect } from 'vitest';
 import { base32Decode, totp } from '../../shared/mfa/totp.ts';
-import { type Answer, call, logIn, PASSWORD, runtime, signUp } from './api.ts';
+import {
+  type Answer,
+  apiEvent,
+  call,
+  type LambdaResult,
+  lambdaContext,
+  logIn,
+  PASSWORD,
+  runtime,
+  signUp,
+} from './api.ts';
 
 /** The latest SMS sent to a number, as LocalStack's inspection endpoint lists it. */
 export async function lastSms(phoneE164: string): Promise<string> {
@@ -27,7 +38,10 @@ export async function emailsTo(address: string): Promise<{ Subject: string; Body
 
 export async function lastEmailCode(address: string): Promise<string> {
   const all = await emailsTo(address);
-  const code = all.reverse().map((m) => /\b(\d{6})\b/.exec(m.Body.text_part)?.[1]).find(Boolean);
+  const code = all
+    .reverse()
+    .map((m) => /\b(\d{6})\b/.exec(m.Body.text_part)?.[1])
+    .find(Boolean);
   if (!code) throw new Error(`no code emailed to ${address}`);
   return code;
 }
@@ -67,14 +81,20 @@ export async function enrollTotp(user: Account) {
     token: user.accessToken,
     body: { type: 'totp', password: PASSWORD },
   });
-  if (created.status !== 201) throw new Error(`enroll totp: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`enroll totp: ${created.status} ${JSON.stringify(created.body)}`);
   // The previous step: a later login in the same 30 s window can still use the current one.
   const activated = await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
     token: user.accessToken,
     body: { code: appCode(created.body.secret, new Date(), -1) },
   });
-  if (activated.status !== 200) throw new Error(`activate totp: ${activated.status} ${JSON.stringify(activated.body)}`);
-  return { factorId: created.body.factor.id as string, secret: created.body.secret as string, recoveryCodes: activated.body.recoveryCodes as string[] | undefined };
+  if (activated.status !== 200)
+    throw new Error(`activate totp: ${activated.status} ${JSON.stringify(activated.body)}`);
+  return {
+    factorId: created.body.factor.id as string,
+    secret: created.body.secret as string,
+    recoveryCodes: activated.body.recoveryCodes as string[] | undefined,
+  };
 }
 
 export async function enrollSms(user: Account, phone = uniquePhone()) {
@@ -82,18 +102,177 @@ export async function enrollSms(user: Account, phone = uniquePhone()) {
     token: user.accessToken,
     body: { type: 'sms', password: PASSWORD, phoneNumber: phone },
   });
-  if (created.status !== 201) throw new Error(`enroll sms: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`enroll sms: ${created.status} ${JSON.stringify(created.body)}`);
   const activated = await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
     token: user.accessToken,
     body: { code: codeIn(await lastSms(phone)), challengeId: created.body.challengeId },
   });
-  if (activated.status !== 200) throw new Error(`activate sms: ${activated.status} ${JSON.stringify(activated.body)}`);
-  return { factorId: created.body.factor.id as string, phone, recoveryCodes: activated.body.recoveryCodes as string[] | undefined };
+  if (activated.status !== 200)
+    throw new Error(`activate sms: ${activated.status} ${JSON.stringify(activated.body)}`);
+  return {
+    factorId: created.body.factor.id as string,
+    phone,
+    recoveryCodes: activated.body.recoveryCodes as string[] | undefined,
+  };
 }
 
 /** Password step of a login for a user with MFA: the mfaToken. */
 export async function mfaToken(email: string): Promise<string> {
   const login: Answer = await logIn(email);
-  if (login.body.status !== 'mfa_required') throw new Error(`expected mfa_required, got ${JSON.stringify(login.body)}`);
+  if (login.body.status !== 'mfa_required')
+    throw new Error(`expected mfa_required, got ${JSON.stringify(login.body)}`);
   return login.body.mfaToken;
 }
+
+/** The last six-digit code SMSed to a number. */
+export async function smsCode(phoneE164: string): Promise<string> {
+  return codeIn(await lastSms(phoneE164));
+}
+
+/** A well-formed code that is not `code` (for a wrong guess at an SMS or email code). */
+export function otherThan(...codes: string[]): string {
+  for (let n = 0; ; n++) {
+    const candidate = String(n * 111_111 + 123_457)
+      .slice(-6)
+      .padStart(6, '0');
+    if (!codes.includes(candidate)) return candidate;
+  }
+}
+
+/** A well-formed code that an authenticator app for `secret` shows in none of the nearby steps. */
+export function wrongAppCode(secret: string, now = new Date()): string {
+  return otherThan(...[-2, -1, 0, 1, 2].map((offset) => appCode(secret, now, offset)));
+}
+
+/** Crockford base32, shown as XXXX-XXXX-XXXX-XXXX (DESIGN.md: at least 64 bits). */
+export const RECOVERY_CODE = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
+
+/** The answer bodies of API.md, whole, for `toEqual`. */
+export const answers = {
+  authenticated: {
+    status: 'authenticated',
+    accessToken: expect.any(String),
+    refreshToken: expect.any(String),
+    expiresIn: 900,
+  },
+  codeInvalid: (attemptsRemaining: unknown = expect.any(Number)) => ({
+    error: { code: 'code_invalid', message: 'The code is not valid.', attemptsRemaining },
+  }),
+  challengeExpired: {
+    error: {
+      code: 'challenge_expired',
+      message: 'The challenge has expired, was replaced or was already used.',
+    },
+  },
+  tooManyAttempts: {
+    error: { code: 'too_many_attempts', message: 'Too many wrong codes; request a new one.', retryAfter: 1 },
+  },
+  locked: (retryAfter: unknown = expect.any(Number)) => ({
+    error: { code: 'locked', message: 'Too many failed attempts; try again later.', retryAfter },
+  }),
+  mfaTokenInvalid: {
+    error: { code: 'mfa_token_invalid', message: 'The MFA token is missing, expired or already used.' },
+  },
+  unauthorized: { error: { code: 'unauthorized', message: 'Missing, expired or invalid token.' } },
+  notFound: { error: { code: 'not_found', message: 'Not found.' } },
+  verificationRequired: {
+    error: {
+      code: 'verification_required',
+      message: 'This change needs a verification with a current factor.',
+    },
+  },
+  deliveryFailed: {
+    error: {
+      code: 'delivery_failed',
+      message: 'The code could not be delivered; nothing was used up, try again.',
+      requestId: expect.any(String),
+    },
+  },
+};
+
+/** `POST /v1/mfa/challenges`. */
+export function challenge(token: string, factorId: string): Promise<Answer> {
+  return call('POST', '/v1/mfa/challenges', { body: { mfaToken: token, factorId } });
+}
+
+/** `POST /v1/mfa/verify`. */
+export function verify(body: Record<string, unknown>): Promise<Answer> {
+  return call('POST', '/v1/mfa/verify', { body });
+}
+
+export interface SecurityEvent {
+  id: string;
+  type: string;
+  at: string;
+  details: Record<string, unknown>;
+}
+
+/** Every event of the caller, newest first, following `nextCursor` page by page. */
+export async function allEvents(accessToken: string, limit = 100): Promise<SecurityEvent[]> {
+  const events: SecurityEvent[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = await call('GET', `/v1/me/events?${query}`, { token: accessToken });
+    if (page.status !== 200) throw new Error(`events: ${page.status} ${JSON.stringify(page.body)}`);
+    events.push(...page.body.events);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return events;
+}
+
+/** The subjects of the emails an address received, oldest first. */
+export async function subjectsTo(address: string): Promise<string[]> {
+  return (await emailsTo(address)).map((message) => message.Subject);
+}
+
+async function failList(destinations?: string[]): Promise<string[]> {
+  const response = await fetch(`${runtime().awsUrl}/_local/fail-destinations`, {
+    method: destinations ? 'POST' : 'GET',
+    ...(destinations ? { body: JSON.stringify({ destinations }) } : {}),
+  });
+  if (response.status !== 200) throw new Error(`fail-destinations: ${response.status}`);
+  return ((await response.json()) as { destinations: string[] }).destinations;
+}
+
+/**
+ * Makes SMS/email sends to these destinations fail (the local endpoints' test hook). The list is
+ * shared by every test file of the run: only these entries are added, and removed again by
+ * `deliverAgainTo`; give failing destinations unique names.
+ */
+export async function failDeliveriesTo(...destinations: string[]): Promise<void> {
+  const current = await failList();
+  await failList([...new Set([...current, ...destinations.map((d) => d.toLowerCase())])]);
+}
+
+export async function deliverAgainTo(...destinations: string[]): Promise<void> {
+  const remove = new Set(destinations.map((d) => d.toLowerCase()));
+  await failList((await failList()).filter((d) => !remove.has(d.toLowerCase())));
+}
+
+export const failingDestinations = () => failList();
+
+type Handler = (event: ReturnType<typeof apiEvent>, context: typeof lambdaContext) => Promise<unknown>;
+
+/** Calls a handler in-process (middy wrapper and all) with an API Gateway v2 event. */
+export async function invoke(
+  handler: Handler,
+  method: string,
+  path: string,
+  options: { body?: unknown; pathParameters?: Record<string, string>; token?: string } = {},
+): Promise<Answer> {
+  const event = {
+    ...apiEvent(method, path, {
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {}),
+    }),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+  };
+  const result = (await handler(event, lambdaContext)) as LambdaResult;
+  const headers = new Headers(result.headers as Record<string, string> | undefined);
+  const text = typeof result.body === 'string' ? result.body : '';
+  return { status: result.statusCode ?? 200, headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { emailAddress } from '../../shared/http/schemas.ts';
+
+const orgId = z.string().min(1).max(64);
+const factorType = z.enum(['totp', 'sms', 'email']);
+
+export const orgParams = z.strictObject({ orgId });
+export const memberParams = z.strictObject({ orgId, userId: z.string().min(1).max(64) });
+
+export const createOrgBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const orgCreated = z.object({ orgId: z.string() });
+
+export const policy = z.object({
+  mode: z.enum(['off', 'optional', 'required']),
+  allowedFactorTypes: z.array(factorType),
+  rememberDeviceDays: z.number().int(),
+  graceDays: z.number().int(),
+  requiredSince: z
+    .string()
+    .optional()
+    .describe('When `required` was switched on; the grace period counts from here.'),
+});
+
+export const orgBody = z.object({ orgId: z.string(), name: z.string(), policy });
+
+export const putPolicyBody = z.strictObject({
+  mode: z.enum(['off', 'optional', 'required']),
+  allowedFactorTypes: z
+    .array(factorType)
+    .min(1)
+    .max(3)
+    .refine((types) => new Set(types).size === types.length, { message: 'No duplicates.' })
+    .describe(
+      'NIST SP 800-63B-4 does not count email as an authenticator: leave it out to require stronger ones.',
+    ),
+  rememberDeviceDays: z.number().int().min(0).max(90).describe('0 turns "remember this device" off.'),
+  graceDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .describe('Days after `required` is switched on during which members may skip.'),
+});
+export const policyAnswer = z.object({ policy });
+
+export const addMemberBody = z.strictObject({ email: emailAddress, role: z.enum(['admin', 'member']) });
+
+export const memberAdded = z.object({ userId: z.string(), role: z.enum(['admin', 'member']) });
+
+export const memberList = z.object({
+  members: z.array(
+    z.object({
+      userId: z.string(),
+      email: z.string(),
+      role: z.enum(['owner', 'admin', 'member']),
+      mfaEnabled: z.boolean(),
+      factorTypes: z.array(factorType),
+    }),
+  ),
+});

@@ -1,0 +1,30 @@
+import { getOrg, type Org, type Role } from '../db/orgs.ts';
+import { findUserById, type User } from '../db/users.ts';
+import { ApiError } from '../http/errors.ts';
+import type { AccessClaims } from './tokens.ts';
+
+/**
+ * The caller's standing in an organisation, from their profile rather than the token's `role`
+ * claim (a role changed since the token was issued counts at once). Outsiders get 404 whether
+ * or not the organisation exists; members without the role get 403.
+ */
+export async function orgAccess(
+  auth: AccessClaims,
+  orgId: string,
+  roles: readonly Role[],
+): Promise<{ org: Org; caller: User }> {
+  const caller = await findUserById(auth.sub);
+  if (!caller || caller.orgId !== orgId) throw new ApiError('not_found');
+  const org = await getOrg(orgId);
+  if (!org) throw new ApiError('not_found');
+  if (!caller.role || !roles.includes(caller.role)) throw new ApiError('forbidden');
+  return { org, caller };
+}
+
+/** Changes that bind other people need the caller to have used MFA in this session. */
+export function requireAal2(auth: AccessClaims): void {
+  if (auth.aal !== 2) throw new ApiError('caller_mfa_required');
+}
+
+export const managers: readonly Role[] = ['owner', 'admin'];
+export const everyone: readonly Role[] = ['owner', 'admin', 'member'];

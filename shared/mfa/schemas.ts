@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+// Request shapes of the MFA endpoints that several routes share. Only zod here: the route
+// table imports this, and every function bundle imports the route table.
+
+/**
+ * One-time codes are exactly six ASCII digits. No trimming and no Unicode digits: a code
+ * that is not byte-for-byte what was sent is wrong (a lenient parser is one more way in).
+ */
+export const otpCode = z
+  .string()
+  .regex(/^[0-9]{6}$/, { message: 'Must be exactly six digits 0-9.' })
+  .describe('Six ASCII digits.');
+
+export const recoveryCode = z
+  .string()
+  .min(1)
+  .max(64)
+  .describe('A recovery code, as shown: XXXX-XXXX-XXXX-XXXX.');
+
+export const verification = z
+  .union([
+    z.strictObject({ factorId: z.string().min(1).max(64), code: otpCode }),
+    z.strictObject({ challengeId: z.string().min(1).max(64), code: otpCode }),
+    z.strictObject({ recoveryCode }),
+  ])
+  .describe(
+    'Proof of a current factor: `{ factorId, code }` (TOTP), `{ challengeId, code }` (from /codes) or `{ recoveryCode }`.',
+  );

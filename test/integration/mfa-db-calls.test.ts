@@ -1,0 +1,127 @@
+/**
+ * How many DynamoDB calls the verify step makes (a regression guard for latency and cost; one
+ * call is one round trip, and the transaction is billed per item).
+ *
+ * It documents the design (DESIGN "Flows", principle 3): reads of the login, the user and the
+ * factor; conditional writes that reserve an attempt BEFORE the code is checked (the user's MFA
+ * guard, and for a challenge its own attempt count), so parallel guesses cannot exceed the
+ * limits; then ONE transaction that uses up the proof (challenge marked used / TOTP step
+ * recorded), clears the guard, deletes the login and creates the session with its events.
+ * No read-check-write: everything single-use is decided by a condition in a write.
+ *
+ * The verify handler runs in-process with `db.send` spied on. A first verify warms the
+ * container (keyring and signing key are read once per process), as in a warm Lambda.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { handler as verifyHandler } from '../../functions/mfa/verify.ts';
+import { db } from '../../shared/db/client.ts';
+import { call } from '../support/api.ts';
+import { account, appCode, enrollSms, enrollTotp, invoke, mfaToken, smsCode } from '../support/mfa.ts';
+
+type Input = {
+  Key?: { pk?: string; sk?: string };
+  Item?: { pk?: string; sk?: string };
+  ConditionExpression?: string;
+  TransactItems?: Record<
+    string,
+    { Key?: { pk?: string; sk?: string }; Item?: { pk?: string; sk?: string } }
+  >[];
+};
+
+/** `USER#01H…` / `FACTOR#01H…` → `USER/FACTOR`: the kind of item, without ids. */
+const kind = (key: { pk?: string; sk?: string } | undefined) =>
+  `${String(key?.pk).split('#')[0]}/${String(key?.sk).split('#')[0]}`;
+
+function describeCall(command: { constructor: { name: string }; input: unknown }): string {
+  const name = command.constructor.name.replace(/Command$/, '');
+  const input = command.input as Input;
+  if (name === 'TransactWrite') {
+    const items = (input.TransactItems ?? []).map((item) => {
+      const [op, body] = Object.entries(item)[0] as [string, { Key?: Input['Key']; Item?: Input['Item'] }];
+      return `${op} ${kind(body.Key ?? body.Item)}`;
+    });
+    return `TransactWrite [${items.join(', ')}]`;
+  }
+  return `${name} ${kind(input.Key ?? input.Item)}${input.ConditionExpression ? ' (conditional)' : ''}`;
+}
+
+async function measure(body: Record<string, unknown>) {
+  const send = vi.spyOn(db, 'send');
+  try {
+    const answer = await invoke(verifyHandler, 'POST', '/v1/mfa/verify', { body });
+    expect(answer.status).toBe(200);
+    return send.mock.calls.map(([command]) => describeCall(command as never));
+  } finally {
+    send.mockRestore();
+  }
+}
+
+const summary = (calls: string[]) => ({
+  reads: calls.filter((c) => c.startsWith('Get') || c.startsWith('Query')).length,
+  conditionalWrites: calls.filter((c) => c.endsWith('(conditional)')).length,
+  transactions: calls.filter((c) => c.startsWith('TransactWrite')).length,
+  total: calls.length,
+});
+
+beforeAll(async () => {
+  const user = await account();
+  const totp = await enrollTotp(user);
+  await measure({
+    mfaToken: await mfaToken(user.email),
+    factorId: totp.factorId,
+    code: appCode(totp.secret),
+  });
+});
+
+describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
+  it('an SMS challenge: 3 reads, 2 conditional writes, 1 transaction', async () => {
+    const user = await account();
+    const sms = await enrollSms(user);
+    const token = await mfaToken(user.email);
+    const started = await call('POST', '/v1/mfa/challenges', {
+      body: { mfaToken: token, factorId: sms.factorId },
+    });
+    const calls = await measure({
+      mfaToken: token,
+      challengeId: started.body.challengeId,
+      code: await smsCode(sms.phone),
+    });
+    console.log('verify, SMS challenge:', summary(calls), calls);
+
+    expect(calls.slice(0, 5)).toEqual([
+      'Get MFATOKEN/LOGIN', // the mfaToken's login (authentication middleware)
+      'Get USER/PROFILE', // the user
+      'Update CHALLENGE/CHALLENGE (conditional)', // reserve an attempt of the challenge (also: live, the caller's)
+      'Get USER/FACTOR', // the factor, still active
+      'Update MFAGUARD/MFA (conditional)', // reserve an attempt of the user's guard, right before comparing
+    ]);
+    expect(calls[5]).toMatch(/^TransactWrite \[/);
+    expect(calls[5]).toContain('Update CHALLENGE/CHALLENGE'); // marked used, if the code is still current
+    expect(calls[5]).toContain('Delete MFAGUARD/MFA'); // a success clears the failures
+    expect(calls[5]).toContain('Delete MFATOKEN/LOGIN'); // the login is used up
+    expect(calls[5]).toContain('Put SESSION/SESSION');
+    expect(summary(calls)).toEqual({ reads: 3, conditionalWrites: 2, transactions: 1, total: 6 });
+  });
+
+  it('an authenticator code (factorId, no challenge): 3 reads, 1 conditional write, 1 transaction', async () => {
+    const user = await account();
+    const totp = await enrollTotp(user);
+    const calls = await measure({
+      mfaToken: await mfaToken(user.email),
+      factorId: totp.factorId,
+      code: appCode(totp.secret),
+    });
+    console.log('verify, TOTP factor:', summary(calls), calls);
+
+    expect(calls.slice(0, 4)).toEqual([
+      'Get MFATOKEN/LOGIN',
+      'Get USER/PROFILE',
+      'Get USER/FACTOR', // the sealed secret (decrypted with the cached data key: no KMS call)
+      'Update MFAGUARD/MFA (conditional)',
+    ]);
+    expect(calls[4]).toMatch(/^TransactWrite \[/);
+    expect(calls[4]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
+    expect(calls[4]).toContain('Delete MFATOKEN/LOGIN');
+    expect(summary(calls)).toEqual({ reads: 3, conditionalWrites: 1, transactions: 1, total: 5 });
+  });
+});
