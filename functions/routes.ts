@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route } from '../shared/http/route.ts';
 import * as mfa from './mfa/schemas.ts';
 import * as orgs from './orgs/schemas.ts';

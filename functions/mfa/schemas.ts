@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { tokenPair } from '../../shared/http/schemas.ts';
 import { otpCode, recoveryCode, verification } from '../../shared/mfa/schemas.ts';
 

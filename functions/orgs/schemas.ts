@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailAddress } from '../../shared/http/schemas.ts';
 
 const orgId = z.string().min(1).max(64);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailAddress, tokenPair } from '../../shared/http/schemas.ts';
 import { factor } from '../mfa/schemas.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailAddress } from '../../shared/http/schemas.ts';
 
 // NIST SP 800-63B-4 §3.1.1.2: at least 12 characters without composition rules, and long

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../config.ts';
 import { signingKey, verificationKeys } from '../crypto/keyring.ts';
 

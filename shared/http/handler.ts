@@ -1,9 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type AccessClaims, authenticateBearer as authenticateBearerHeader } from '../auth/bearer.ts';
+import type { AccessClaims } from '../auth/bearer.ts';
 import { config } from '../config.ts';
-import { findPendingLogin, type PendingLogin } from '../db/logins.ts';
+import type { PendingLogin } from '../db/logins.ts';
 import { corsHeaders } from './cors.ts';
 import { ApiError } from './errors.ts';
 import { securityHeaders } from './headers.ts';
@@ -112,6 +112,8 @@ const authenticateBearer = (route: Route): Middleware => ({
   before: async (request) => {
     if (route.auth !== 'bearer' && route.auth !== 'enrollment') return;
     const scopes = route.auth === 'bearer' ? ['full'] : ['full', 'mfa:enroll'];
+    // Loaded on first use: public routes (health, OpenAPI) never initialise the token code.
+    const { authenticateBearer: authenticateBearerHeader } = await import('../auth/bearer.ts');
     stateOf(request.event).auth = await authenticateBearerHeader(
       header(request.event, 'authorization'),
       scopes,
@@ -124,6 +126,7 @@ const authenticateLogin = (route: Route): Middleware => ({
   before: async (request) => {
     if (route.auth !== 'mfaToken') return;
     const state = stateOf(request.event);
+    const { findPendingLogin } = await import('../db/logins.ts');
     state.login = await findPendingLogin((state.body as { mfaToken: string }).mfaToken);
   },
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCatalogue } from './errors.ts';
 import type { Route } from './route.ts';
 import { errorBody } from './schemas.ts';

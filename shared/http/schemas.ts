@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Shapes shared by several routes; route-specific schemas live beside their handlers. */
 export const emailAddress = z

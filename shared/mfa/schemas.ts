@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Request shapes of the MFA endpoints that several routes share. Only zod here: the route
 // table imports this, and every function bundle imports the route table.

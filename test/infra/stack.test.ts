@@ -4,7 +4,7 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import nag from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routeList, routes } from '../../functions/routes.ts';
 import { kmsPurposes, type MfaStackProps, repoRoot } from '../../infra/aws/stack.ts';
 import { tableDefinition } from '../../shared/db/table.ts';

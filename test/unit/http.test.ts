@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError, tooMany } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import type { Route } from '../../shared/http/route.ts';
