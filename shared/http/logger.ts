@@ -32,3 +32,16 @@ export function errorFields(error: unknown): Record<string, unknown> {
   }
   return { errorName: typeof error };
 }
+
+/**
+ * An AWS SDK failure as log fields: its name, HTTP status and attempts. Not its message, which
+ * for SNS and SES quotes the phone number or address it failed on.
+ */
+export function sdkErrorFields(error: unknown): Record<string, unknown> {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
+  return {
+    errorName: e?.name,
+    httpStatusCode: e?.$metadata?.httpStatusCode,
+    attempts: e?.$metadata?.attempts,
+  };
+}

@@ -1,7 +1,7 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
-import { errorFields, log } from '../http/logger.ts';
+import { errorFields, log, sdkErrorFields } from '../http/logger.ts';
 
 /**
  * Created once per container; the endpoint comes from AWS_ENDPOINT_URL_SES when set. Two attempts:
@@ -35,7 +35,7 @@ export async function sendEmail(to: string, message: EmailMessage): Promise<void
     );
   } catch (cause) {
     // SES error messages quote addresses ("… identities failed the check: a@b.c"): name and status only.
-    log.warn('email delivery failed', sdkFailure(cause));
+    log.warn('email delivery failed', sdkErrorFields(cause));
     throw new ApiError('delivery_failed', { cause });
   }
 }
@@ -59,13 +59,4 @@ export async function notifyAccount(
       ...errorFields(error),
     });
   }
-}
-
-function sdkFailure(error: unknown): Record<string, unknown> {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
-  return {
-    errorName: e?.name,
-    httpStatusCode: e?.$metadata?.httpStatusCode,
-    attempts: e?.$metadata?.attempts,
-  };
 }

@@ -1,7 +1,7 @@
 import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
-import { log } from '../http/logger.ts';
+import { log, sdkErrorFields } from '../http/logger.ts';
 
 /**
  * Created once per container; the endpoint comes from AWS_ENDPOINT_URL_SNS when set. Two attempts,
@@ -26,16 +26,7 @@ export async function sendSms(phoneE164: string, text: string): Promise<void> {
     );
   } catch (cause) {
     // SNS error messages quote the phone number, so only the error's name and status are logged.
-    log.warn('sms delivery failed', sdkFailure(cause));
+    log.warn('sms delivery failed', sdkErrorFields(cause));
     throw new ApiError('delivery_failed', { cause });
   }
-}
-
-function sdkFailure(error: unknown): Record<string, unknown> {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
-  return {
-    errorName: e?.name,
-    httpStatusCode: e?.$metadata?.httpStatusCode,
-    attempts: e?.$metadata?.attempts,
-  };
 }
