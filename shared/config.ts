@@ -46,6 +46,7 @@ const schema = z.object({
   RESEND_COOLDOWN_SECONDS: seconds(30),
   SENDS_PER_FACTOR_PER_HOUR: count(5),
   SENDS_PER_DESTINATION_PER_DAY: count(10),
+  SENDS_PER_USER_PER_DAY: count(30),
   // 63B-4 §3.2.2: consecutive failures across every factor of the user; at most 100 allowed.
   MFA_MAX_FAILURES: count(10),
   MFA_LOCK_SECONDS: seconds(15 * 60),
@@ -86,6 +87,7 @@ export type Config = {
   resendCooldownSeconds: number;
   sendsPerFactorPerHour: number;
   sendsPerDestinationPerDay: number;
+  sendsPerUserPerDay: number;
   mfaMaxFailures: number;
   mfaLockSeconds: number;
   maxActiveFactors: number;
@@ -125,6 +127,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     resendCooldownSeconds: e.RESEND_COOLDOWN_SECONDS,
     sendsPerFactorPerHour: e.SENDS_PER_FACTOR_PER_HOUR,
     sendsPerDestinationPerDay: e.SENDS_PER_DESTINATION_PER_DAY,
+    sendsPerUserPerDay: e.SENDS_PER_USER_PER_DAY,
     mfaMaxFailures: e.MFA_MAX_FAILURES,
     mfaLockSeconds: e.MFA_LOCK_SECONDS,
     maxActiveFactors: e.MAX_ACTIVE_FACTORS,

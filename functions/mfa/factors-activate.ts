@@ -5,21 +5,23 @@ import { consumeChallenge, reserveChallengeAttempt } from '../../shared/db/chall
 import { eventPuts } from '../../shared/db/events.ts';
 import {
   activateFactor,
-  countPendingAttempt,
   type Factor,
   getFactor,
   openTotpSecret,
   publicFactor,
   removeFactor,
+  reservePendingAttempt,
 } from '../../shared/db/factors.ts';
 import { newRecoverySet } from '../../shared/db/recovery.ts';
-import { revokeSession } from '../../shared/db/sessions.ts';
+import { endEnrollment } from '../../shared/db/sessions.ts';
 import { type TransactItem, transact } from '../../shared/db/transact.ts';
 import { findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
 import { ApiError, tooMany } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { codeDigest } from '../../shared/mfa/delivery.ts';
 import { tellOwner } from '../../shared/mfa/notices.ts';
+import { policyFor } from '../../shared/mfa/policy.ts';
+import { methodOf } from '../../shared/mfa/proof.ts';
 import { matchTotpStep } from '../../shared/mfa/totp.ts';
 import { routes } from '../routes.ts';
 
@@ -31,11 +33,11 @@ async function possession(
   now: Date,
 ): Promise<TransactItem[]> {
   if (factor.type === 'totp') {
+    const used = await reservePendingAttempt(factor);
+    if (used === undefined) throw tooMany('too_many_attempts', 1);
     const step = matchTotpStep(await openTotpSecret(factor), code, now);
     if (step !== undefined) return [activateFactor(factor, now, step)];
-    if (!(await countPendingAttempt(factor))) throw tooMany('too_many_attempts', 1);
-    const attemptsRemaining = Math.max(0, config().codeMaxAttempts - (factor.attempts ?? 0) - 1);
-    throw new ApiError('code_invalid', { extra: { attemptsRemaining } });
+    throw new ApiError('code_invalid', { extra: { attemptsRemaining: config().codeMaxAttempts - used } });
   }
   const id = challengeId ?? factor.challengeId;
   if (!id) throw new ApiError('challenge_expired');
@@ -72,6 +74,11 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
   const factor = await getFactor(auth.sub, params.factorId, now);
   if (!factor) throw new ApiError('not_found');
   if (factor.status !== 'pending') throw new ApiError('factor_not_pending');
+  const owner = await findUserById(auth.sub);
+  // The policy may have changed since enrollment began: a now-forbidden type does not activate.
+  if (!owner || !(await policyFor(owner)).allowedFactorTypes.includes(factor.type)) {
+    throw new ApiError('factor_type_not_allowed');
+  }
   const proven = await possession(factor, body.code, body.challengeId, now);
 
   // The user's factor count is read and written back conditionally; a concurrent activation
@@ -96,9 +103,14 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
         ? eventPuts({ type: 'recovery_codes.generated', userId: user.userId, orgId: user.orgId, ...context })
         : []),
     ];
+    // Forced enrollment ends its enrollment session in the same write, so parallel activations
+    // with one enrollment token cannot each mint a full session.
+    const ending = auth.scope === 'mfa:enroll' ? [endEnrollment(auth.sid, now)] : [];
+    const all = [...proven, ...items, ...events, ...ending];
     try {
-      await transact([...proven, ...items, ...events], (index) => {
+      await transact(all, (index) => {
         if (index === proven.length) return new CountChanged();
+        if (ending.length > 0 && index === all.length - 1) return new ApiError('unauthorized');
         return new ApiError(
           index < proven.length && factor.type !== 'totp' ? 'challenge_expired' : 'factor_not_pending',
         );
@@ -116,9 +128,11 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
 
     // Forced enrollment is done: the enrollment session ends and a full one begins, at aal 2
     // since the user just proved the new factor.
-    await revokeSession(auth.sid, 'enrollment_completed');
-    const method = { totp: 'otp', sms: 'sms', email: 'email' }[factor.type];
-    const tokens = await openSession(user, { aal: 2, amr: ['pwd', method, 'mfa'], ...context });
+    const tokens = await openSession(user, {
+      aal: 2,
+      amr: ['pwd', methodOf[factor.type], 'mfa'],
+      ...context,
+    });
     return { status: 200, body: { ...body, status: 'authenticated', ...tokens } };
   }
 });

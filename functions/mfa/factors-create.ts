@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { checkPassword } from '../../shared/auth/password-check.ts';
 import { config } from '../../shared/config.ts';
-import { newChallengeId } from '../../shared/db/challenges.ts';
+import { deleteChallenge, newChallengeId } from '../../shared/db/challenges.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import {
   deleteFactor,
@@ -57,14 +57,17 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     throw new ApiError('already_exists', { message: 'This destination is already one of your factors.' });
   }
 
-  // Changing a number or address: the old factor must be proven by a code sent to it.
+  // Changing a number or address: the old factor must be proven by a code sent to it. And a
+  // user sent here by an enrollment token while holding factors the policy no longer allows
+  // proves one of their current means (a recovery code): the password alone must not mint a
+  // new factor and, with it, aal 2.
+  const old = body.replaces ? active.find((factor) => factor.factorId === body.replaces) : undefined;
+  if (body.replaces && (!old || old.type !== body.type)) throw new ApiError('not_found');
   let proof: Checked | undefined;
-  if (body.replaces) {
-    const old = active.find((factor) => factor.factorId === body.replaces);
-    if (!old || old.type !== body.type) throw new ApiError('not_found');
+  if (old || (auth.scope === 'mfa:enroll' && active.length > 0)) {
     if (!body.verification) throw new ApiError('verification_required');
     proof = await checkProof(user, body.verification, { purpose: 'verify' }, context);
-    if (proof.factor?.factorId !== old.factorId) {
+    if (old && proof.factor?.factorId !== old.factorId) {
       throw new ApiError('verification_required', {
         message: 'Prove the factor being replaced with a code sent to it.',
       });
@@ -95,7 +98,10 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
       ...base,
       sealedSecret: await sealTotpSecret(user.userId, factorId, secret),
     });
-    await transact([put, ...added]);
+    await transact(
+      [...(proof?.items ?? []), put, ...added],
+      () => proof?.conflict ?? new ApiError('already_exists'),
+    );
     await tellOwner(user, 'factorAdded', factor, context);
     const uri = otpauthUri({ secret, issuer: config().serviceName, account: user.email });
     return {
@@ -125,11 +131,17 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     await deleteFactor(user.userId, factorId);
     throw error;
   }
-  // Recorded, and the proof of the old factor spent, only once the new code is on its way.
-  await transact(
-    [...(proof?.items ?? []), ...added],
-    () => proof?.conflict ?? new ApiError('challenge_expired'),
-  );
+  // Recorded, and the proof spent, only once the new code is on its way. A parallel request that
+  // spent the same proof first wins; this one leaves nothing behind that could be activated.
+  try {
+    await transact(
+      [...(proof?.items ?? []), ...added],
+      () => proof?.conflict ?? new ApiError('challenge_expired'),
+    );
+  } catch (error) {
+    await Promise.all([deleteFactor(user.userId, factorId), deleteChallenge(challengeId)]);
+    throw error;
+  }
   if (proof) await reportRecoveryUse(user, proof, context);
   await tellOwner(user, 'factorAdded', factor, context);
   return {

@@ -1,5 +1,6 @@
+import { forgetDevice, listDevices } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
-import { factorKey, getFactor, removeFactor } from '../../shared/db/factors.ts';
+import { factorKey, getFactor, listFactors, removeFactor } from '../../shared/db/factors.ts';
 import { deleteRecoveryCodes, withSetWrite } from '../../shared/db/recovery.ts';
 import { transact, without } from '../../shared/db/transact.ts';
 import { findUserById, setActiveFactors } from '../../shared/db/users.ts';
@@ -22,22 +23,34 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
     return { status: 204 };
   }
   const remaining = (user.activeFactors ?? 1) - 1;
-  if (remaining === 0 && (await policyFor(user)).mode === 'required')
-    throw new ApiError('mfa_required_by_policy');
+  const policy = await policyFor(user);
+  if (policy.mode === 'required') {
+    // What counts is what login would still accept: another active factor of an allowed type.
+    const others = (await listFactors(user.userId)).filter(
+      (other) =>
+        other.factorId !== factor.factorId &&
+        other.status === 'active' &&
+        policy.allowedFactorTypes.includes(other.type),
+    );
+    if (others.length === 0) throw new ApiError('mfa_required_by_policy');
+  }
   const verification = body?.verification;
   if (!verification) throw new ApiError('verification_required');
   const proof = await checkProof(user, verification, { purpose: 'verify' }, context);
 
+  const ownCode = proof.factor?.factorId === factor.factorId ? proof.totpStep : undefined;
   const proven = without(proof.items, factorKey(user.userId, factor.factorId));
-  // Without any factor MFA is off, and codes for it would only be a way around a future one
-  // (a recovery code given as the proof is used up by that same Delete).
+  // Without any factor MFA is off: recovery codes and remembered devices would only be ways
+  // around a factor enrolled later (a recovery code given as the proof goes with its set).
   const proofItems =
     remaining === 0 ? withSetWrite(user.userId, proven, deleteRecoveryCodes(user.userId)) : proven;
+  const devices = remaining === 0 ? await listDevices(user.userId) : [];
   await transact(
     [
       ...proofItems,
-      removeFactor(factor),
+      removeFactor(factor, ownCode),
       setActiveFactors(user, remaining),
+      ...devices.map((device) => forgetDevice(user.userId, device.deviceId)),
       ...eventPuts({
         type: 'factor.removed',
         userId: user.userId,
@@ -46,7 +59,11 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
         details: { factorId: factor.factorId, type: factor.type },
       }),
     ],
-    (index) => (index < proofItems.length ? proof.conflict : new ApiError('not_found')),
+    // The factor's own write fails on a replayed step (its code) or a concurrent removal.
+    (index) =>
+      index < proofItems.length || (index === proofItems.length && ownCode !== undefined)
+        ? proof.conflict
+        : new ApiError('not_found'),
   );
   // With the last factor the whole set went, so there is no code left to report on.
   if (remaining > 0) await reportRecoveryUse(user, proof, context);

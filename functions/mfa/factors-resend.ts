@@ -15,10 +15,10 @@ export const handler = http(routes.resendFactorCode, async ({ params, auth }) =>
   try {
     challenge = await resendChallenge(factor, factor.challengeId ?? '', owner);
   } catch (error) {
-    // The first code expired or was guessed at too often: the factor is still pending, so it
-    // gets a new challenge (the send caps still apply).
-    if (!(error instanceof ApiError) || !['challenge_expired', 'too_many_attempts'].includes(error.code))
-      throw error;
+    // The first code expired: the factor is still pending, so it gets a new challenge (the send
+    // caps still apply). A challenge out of attempts is not renewed: more sends must not buy
+    // more guesses; the user starts the enrollment over.
+    if (!(error instanceof ApiError) || error.code !== 'challenge_expired') throw error;
     challenge = await startChallenge(factor, owner);
     await setChallengeOfFactor(factor, challenge.challengeId);
   }

@@ -1,10 +1,12 @@
 import { managers, orgAccess } from '../../shared/auth/org-access.ts';
 import { eventPuts } from '../../shared/db/events.ts';
-import { joinOrg } from '../../shared/db/orgs.ts';
+import { invite } from '../../shared/db/orgs.ts';
 import { transact } from '../../shared/db/transact.ts';
 import { findUserByEmail } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
+import { notifyAccount } from '../../shared/notify/email.ts';
+import { orgInvitation } from '../../shared/notify/templates.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.addMember, async ({ params, body, auth, ip, userAgent }) => {
@@ -13,24 +15,27 @@ export const handler = http(routes.addMember, async ({ params, body, auth, ip, u
   if (!user) throw new ApiError('not_found', { message: 'No account has this email address.' });
   if (user.orgId) throw new ApiError('already_in_org');
 
+  // An invitation, not a membership: the user accepts it (POST /v1/me/invitations/{orgId}/accept).
   const now = new Date();
-  await transact(
-    [
-      ...joinOrg(org.orgId, user, body.role, now),
-      ...eventPuts(
-        {
-          type: 'org.member_added',
-          userId: user.userId,
-          actorId: caller.userId,
-          orgId: org.orgId,
-          ip,
-          userAgent,
-          details: { role: body.role },
-        },
-        now,
-      ),
-    ],
-    () => new ApiError('already_in_org'),
-  );
-  return { status: 201, body: { userId: user.userId, role: body.role } };
+  const { puts } = invite(org, user.userId, body.role, caller.userId, now);
+  await transact([
+    ...puts,
+    ...eventPuts(
+      {
+        type: 'org.member_invited',
+        userId: user.userId,
+        actorId: caller.userId,
+        orgId: org.orgId,
+        ip,
+        userAgent,
+        details: { role: body.role },
+      },
+      now,
+    ),
+  ]);
+  await notifyAccount(user.email, orgInvitation({ at: now, orgName: org.name, role: body.role }), {
+    userId: user.userId,
+    event: 'org.member_invited',
+  });
+  return { status: 201, body: { userId: user.userId, role: body.role, status: 'invited' } };
 });

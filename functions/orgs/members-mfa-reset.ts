@@ -1,10 +1,10 @@
 import { managers, orgAccess, requireAal2 } from '../../shared/auth/org-access.ts';
 import { table } from '../../shared/db/client.ts';
-import { listDevices } from '../../shared/db/devices.ts';
+import { forgetDevice, listDevices } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { factorKey, listFactors } from '../../shared/db/factors.ts';
 import { deleteRecoveryCodes } from '../../shared/db/recovery.ts';
-import { listUserSessionIds } from '../../shared/db/sessions.ts';
+import { listUserSessionIds, revokeSessionItem } from '../../shared/db/sessions.ts';
 import { type TransactItem, transact } from '../../shared/db/transact.ts';
 import { findUserById, profileKey } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
@@ -33,21 +33,11 @@ export const handler = http(routes.resetMemberMfa, async ({ params, auth, ip, us
   ]);
   const items: TransactItem[] = [
     // Sessions first: if a later chunk failed, the member would be logged out, not left in.
-    ...sessionIds.map((sessionId) => ({
-      Update: {
-        TableName: table(),
-        Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' },
-        UpdateExpression:
-          'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':reason': 'mfa_reset' },
-      },
-    })),
+    ...sessionIds.map((sessionId) => revokeSessionItem(sessionId, 'mfa_reset', now)),
     ...factors.map((factor) => ({
       Delete: { TableName: table(), Key: factorKey(member.userId, factor.factorId) },
     })),
-    ...devices.map((device) => ({
-      Delete: { TableName: table(), Key: { pk: `USER#${member.userId}`, sk: `DEVICE#${device.deviceId}` } },
-    })),
+    ...devices.map((device) => forgetDevice(member.userId, device.deviceId)),
     deleteRecoveryCodes(member.userId),
     clearMfaFailures(member.userId),
     {

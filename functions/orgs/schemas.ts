@@ -45,7 +45,27 @@ export const policyAnswer = z.object({ policy });
 
 export const addMemberBody = z.strictObject({ email: emailAddress, role: z.enum(['admin', 'member']) });
 
-export const memberAdded = z.object({ userId: z.string(), role: z.enum(['admin', 'member']) });
+export const memberAdded = z.object({
+  userId: z.string(),
+  role: z.enum(['admin', 'member']),
+  status: z
+    .literal('invited')
+    .describe('The user joins once they accept (POST /v1/me/invitations/{orgId}/accept).'),
+});
+
+export const invitationList = z.object({
+  invitations: z.array(
+    z.object({
+      orgId: z.string(),
+      orgName: z.string(),
+      role: z.enum(['admin', 'member']),
+      createdAt: z.string(),
+      expiresAt: z.string(),
+    }),
+  ),
+});
+
+export const invitationAccepted = z.object({ orgId: z.string(), role: z.enum(['admin', 'member']) });
 
 export const memberList = z.object({
   members: z.array(

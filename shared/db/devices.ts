@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { constantTimeEqual, randomToken } from '../crypto/random.ts';
 import { digest } from '../mfa/codes.ts';
@@ -80,6 +80,8 @@ export async function listDevices(userId: string, now = new Date()): Promise<Dev
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :device)',
       ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':device': 'DEVICE#' },
+      // Resets and removals act on this list: a device remembered a moment ago must be on it.
+      ConsistentRead: true,
     }),
   );
   return ((out.Items ?? []) as (Device & { tokenDigest?: string })[])
@@ -94,19 +96,7 @@ export async function listDevices(userId: string, now = new Date()): Promise<Dev
     }));
 }
 
-/** False when the user has no such device (another user's id looks the same as a missing one). */
-export async function deleteDevice(userId: string, deviceId: string): Promise<boolean> {
-  try {
-    await db.send(
-      new DeleteCommand({
-        TableName: table(),
-        Key: key(userId, deviceId),
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+/** Transaction item forgetting a device (a reset, or the last factor removed). */
+export function forgetDevice(userId: string, deviceId: string) {
+  return { Delete: { TableName: table(), Key: key(userId, deviceId) } };
 }

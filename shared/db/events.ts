@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
+import { errorFields, log } from '../http/logger.ts';
 import { db, epochSeconds, table } from './client.ts';
 
 /**
@@ -26,6 +27,7 @@ export type EventType =
   | 'device.revoked'
   | 'mfa.reset'
   | 'org.policy_changed'
+  | 'org.member_invited'
   | 'org.member_added';
 
 export interface EventInput {
@@ -72,8 +74,17 @@ export function eventPuts(input: EventInput, now = new Date()) {
   }));
 }
 
+/**
+ * An event about something already committed (a code sent, a failure counted). Best effort: an
+ * answer must not turn into a 500 after the change it reports has happened; changes that must
+ * not exist without their event write it in their own transaction (`eventPuts`).
+ */
 export async function recordEvent(input: EventInput, now = new Date()): Promise<void> {
-  await Promise.all(eventPuts(input, now).map(({ Put }) => db.send(new PutCommand(Put))));
+  try {
+    await Promise.all(eventPuts(input, now).map(({ Put }) => db.send(new PutCommand(Put))));
+  } catch (error) {
+    log.error('event not recorded', { type: input.type, userId: input.userId, ...errorFields(error) });
+  }
 }
 
 function decodeCursor(cursor: string | undefined, owner: string): Record<string, string> | undefined {

@@ -3,7 +3,7 @@ import { config } from '../config.ts';
 import { decrypt, encrypt } from '../crypto/aead.ts';
 import { secretKey } from '../crypto/keyring.ts';
 import { maskEmail, maskPhone } from '../mfa/phone.ts';
-import { db, epochSeconds, table } from './client.ts';
+import { db, epochSeconds, isConditionFailure, table } from './client.ts';
 
 /**
  * Factors: `USER#<id>` / `FACTOR#<id>`, so listing a user's factors is one Query. A pending
@@ -134,15 +134,26 @@ export function activateFactor(factor: Factor, now: Date, totpStep?: number) {
   };
 }
 
-/** Transaction item removing a factor that must still be in the state it was read in. */
-export function removeFactor(factor: Factor) {
+/**
+ * Transaction item removing a factor that must still be in the state it was read in. When the
+ * factor's own TOTP code authorised the removal, the step check moves into this write (one
+ * item per transaction), so that code still works only once.
+ */
+export function removeFactor(factor: Factor, acceptingTotpStep?: number) {
+  const step =
+    acceptingTotpStep === undefined
+      ? ''
+      : ' AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)';
   return {
     Delete: {
       TableName: table(),
       Key: factorKey(factor.userId, factor.factorId),
-      ConditionExpression: '#status = :status',
+      ConditionExpression: `#status = :status${step}`,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': factor.status },
+      ExpressionAttributeValues: {
+        ':status': factor.status,
+        ...(acceptingTotpStep === undefined ? {} : { ':step': acceptingTotpStep }),
+      },
     },
   };
 }
@@ -153,15 +164,21 @@ export async function setChallengeOfFactor(factor: Factor, challengeId: string):
       TableName: table(),
       Key: factorKey(factor.userId, factor.factorId),
       UpdateExpression: 'SET challengeId = :challenge',
-      ExpressionAttributeValues: { ':challenge': challengeId },
+      // Never recreate a factor deleted meanwhile as a stub.
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':challenge': challengeId, ':pending': 'pending' },
     }),
   );
 }
 
-/** Counts a wrong first code on a pending TOTP factor; false once it has had too many. */
-export async function countPendingAttempt(factor: Factor): Promise<boolean> {
+/**
+ * Spends one of a pending TOTP factor's first-code attempts BEFORE the code is compared, so
+ * parallel guesses stay within the limit; the attempts used so far, or undefined when spent.
+ */
+export async function reservePendingAttempt(factor: Factor): Promise<number | undefined> {
   try {
-    await db.send(
+    const out = await db.send(
       new UpdateCommand({
         TableName: table(),
         Key: factorKey(factor.userId, factor.factorId),
@@ -169,11 +186,12 @@ export async function countPendingAttempt(factor: Factor): Promise<boolean> {
         ConditionExpression: '#status = :pending AND (attribute_not_exists(attempts) OR attempts < :max)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':max': config().codeMaxAttempts },
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return true;
+    return out.Attributes?.attempts as number;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }

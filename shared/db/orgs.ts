@@ -9,6 +9,11 @@ import { profileKey } from './users.ts';
  * per member (the member list is one Query). The user's profile carries `orgId` and `role`
  * too: login reads one item, and `attribute_not_exists(orgId)` on it keeps a user in at most
  * one organisation.
+ *
+ * Joining takes the user's consent: an admin's "add" is an invitation (`ORG#<id>` /
+ * `INVITE#<userId>`, mirrored at `USER#<userId>` / `INVITE#<orgId>` so users list theirs),
+ * which the user accepts. Without it, anyone could create an organisation, add a stranger by
+ * email and reset or relax that stranger's MFA.
  */
 export type Role = 'owner' | 'admin' | 'member';
 export type PolicyMode = 'off' | 'optional' | 'required';
@@ -100,5 +105,79 @@ export function joinOrg(orgId: string, user: { userId: string; email: string }, 
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
+  ];
+}
+
+export interface Invitation {
+  orgId: string;
+  orgName: string;
+  userId: string;
+  role: Exclude<Role, 'owner'>;
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+// An invitation nobody acts on should not stay a standing offer.
+const INVITATION_DAYS = 14;
+
+const orgInviteKey = (orgId: string, userId: string) => ({ pk: `ORG#${orgId}`, sk: `INVITE#${userId}` });
+const userInviteKey = (userId: string, orgId: string) => ({ pk: `USER#${userId}`, sk: `INVITE#${orgId}` });
+
+/** Transaction items of an invitation (a repeated one replaces the earlier one). */
+export function invite(org: Org, userId: string, role: Invitation['role'], invitedBy: string, now: Date) {
+  const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
+  const invitation: Invitation = {
+    orgId: org.orgId,
+    orgName: org.name,
+    userId,
+    role,
+    invitedBy,
+    createdAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+  };
+  const ttl = Math.floor(expiresAt.getTime() / 1000);
+  return {
+    invitation,
+    puts: [orgInviteKey(org.orgId, userId), userInviteKey(userId, org.orgId)].map((key) => ({
+      Put: { TableName: table(), Item: { ...key, ...invitation, ttl } },
+    })),
+  };
+}
+
+export async function listInvitations(userId: string, now = new Date()): Promise<Invitation[]> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :invite)',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':invite': 'INVITE#' },
+      ConsistentRead: true,
+    }),
+  );
+  return ((out.Items ?? []) as Invitation[])
+    .filter((item) => item.expiresAt > now.toISOString())
+    .map(({ orgId, orgName, userId: invitee, role, invitedBy, createdAt, expiresAt }) => ({
+      orgId,
+      orgName,
+      userId: invitee,
+      role,
+      invitedBy,
+      createdAt,
+      expiresAt,
+    }));
+}
+
+/** Transaction items removing an invitation; the first requires it to exist and be unexpired. */
+export function consumeInvitation(userId: string, orgId: string, now: Date) {
+  return [
+    {
+      Delete: {
+        TableName: table(),
+        Key: userInviteKey(userId, orgId),
+        ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      },
+    },
+    { Delete: { TableName: table(), Key: orgInviteKey(orgId, userId) } },
   ];
 }

@@ -115,6 +115,8 @@ export async function listUserSessionIds(userId: string, now = new Date()): Prom
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
         ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':session': 'SESSION#' },
         ExclusiveStartKey: start,
+        // An admin reset revokes what this returns: a session opened a moment ago must be on it.
+        ConsistentRead: true,
       }),
     );
     for (const item of out.Items ?? [])
@@ -195,4 +197,35 @@ export async function findActiveSession(sessionId: string, now = new Date()): Pr
   const item = out.Item as SessionItem | undefined;
   if (!item || item.revokedAt || item.expiresAt <= now.toISOString()) return undefined;
   return item;
+}
+
+/** Transaction item revoking a session whatever its state (idempotent, for resets). */
+export function revokeSessionItem(sessionId: string, reason: string, now: Date) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: key(sessionId),
+      UpdateExpression:
+        'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
+      ExpressionAttributeValues: { ':now': now.toISOString(), ':reason': reason },
+    },
+  };
+}
+
+/** Transaction item ending a live enrollment session; fails if it already ended. */
+export function endEnrollment(sessionId: string, now: Date) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: key(sessionId),
+      UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND #scope = :enroll',
+      ExpressionAttributeNames: { '#scope': 'scope' },
+      ExpressionAttributeValues: {
+        ':now': now.toISOString(),
+        ':reason': 'enrollment_completed',
+        ':enroll': 'mfa:enroll',
+      },
+    },
+  };
 }

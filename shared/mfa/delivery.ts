@@ -25,9 +25,11 @@ import { digest, newOtpCode } from './codes.ts';
 export const codeDigest = (challengeId: string, code: string) => digest('code', challengeId, code);
 
 function allowances(factor: Factor): Window[] {
-  const { sendsPerFactorPerHour, sendsPerDestinationPerDay } = config();
+  const { sendsPerFactorPerHour, sendsPerDestinationPerDay, sendsPerUserPerDay } = config();
   return [
     { scope: 'send-factor', key: factor.factorId, seconds: 3600, limit: sendsPerFactorPerHour },
+    // Per user: adding and deleting pending factors must not become a way to send without end.
+    { scope: 'send-user', key: factor.userId, seconds: 86_400, limit: sendsPerUserPerDay },
     // Per destination too: several accounts (or re-enrollments) cannot flood one phone.
     {
       scope: 'send-destination',

@@ -26,12 +26,15 @@ export function inGracePeriod(policy: MfaPolicy, now: Date): boolean {
  * A user with an active factor of an allowed type is asked for it whatever the mode (they
  * chose MFA). Otherwise: `off` logs in, `optional` logs in and suggests enrolling, `required`
  * suggests during the grace period and then insists. A factor of a type the policy no longer
- * allows is not offered, as if the user did not have it.
+ * allows is not offered; a user left with only such factors must enroll an allowed one.
  */
 export function loginStep(policy: MfaPolicy, active: Factor[], now: Date): LoginStep {
   const allowed = active.filter((factor) => policy.allowedFactorTypes.includes(factor.type));
   if (allowed.length > 0) return { kind: 'mfa', factors: allowed };
-  if (policy.mode === 'required' && !inGracePeriod(policy, now)) {
+  // A user who has MFA only of types the policy no longer allows must enroll an allowed one
+  // whatever the mode: a policy may make MFA stronger, never switch a user's MFA off.
+  const disallowedOnly = active.length > 0;
+  if (disallowedOnly || (policy.mode === 'required' && !inGracePeriod(policy, now))) {
     return { kind: 'enrollment_required', allowedFactorTypes: policy.allowedFactorTypes };
   }
   return { kind: 'password_only', suggested: policy.mode !== 'off' };

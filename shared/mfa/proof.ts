@@ -18,6 +18,7 @@ import { ApiError, tooMany } from '../http/errors.ts';
 import { normaliseRecoveryCode } from './codes.ts';
 import { codeDigest } from './delivery.ts';
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
+import { policyFor } from './policy.ts';
 import type { verification } from './schemas.ts';
 import { matchTotpStep } from './totp.ts';
 
@@ -42,6 +43,8 @@ export interface Checked {
   factor?: Factor;
   /** Recovery codes left after this one, when one was used. */
   recoveryCodesRemaining?: number;
+  /** The TOTP time step accepted, so a write that removes the factor can keep "each step once". */
+  totpStep?: number;
   /** The error to answer when the proof's own items lose a race in the transaction. */
   conflict: ApiError;
 }
@@ -49,20 +52,23 @@ export interface Checked {
 export interface Scope {
   purpose: Extract<Purpose, 'login' | 'verify'>;
   loginDigest?: string;
-  /** Org policy: factors of other types are not accepted (issue: allowed factor types). */
-  allowedTypes?: readonly FactorType[];
 }
 
-const methodOf: Record<FactorType, Method> = { totp: 'otp', sms: 'sms', email: 'email' };
+export const methodOf: Record<FactorType, Method> = { totp: 'otp', sms: 'sms', email: 'email' };
 
 type Outcome = { ok: true; checked: Checked } | { ok: false; challengeRemaining?: number };
 
-async function activeFactor(user: User, factorId: string, scope: Scope): Promise<Factor> {
+async function activeFactor(
+  user: User,
+  factorId: string,
+  allowedTypes: readonly FactorType[],
+): Promise<Factor> {
   const factor = await getFactor(user.userId, factorId);
   // Someone else's factor id, a pending one and a missing one all look the same.
   if (factor?.status !== 'active') throw new ApiError('not_found');
-  if (scope.allowedTypes && !scope.allowedTypes.includes(factor.type))
-    throw new ApiError('factor_type_not_allowed');
+  // A type the organisation no longer allows proves nothing, for a login or for a change alike
+  // (else a disallowed factor could mint recovery codes or a new factor). Recovery codes stay.
+  if (!allowedTypes.includes(factor.type)) throw new ApiError('factor_type_not_allowed');
   return factor;
 }
 
@@ -87,6 +93,7 @@ async function evaluate(
   now: Date,
   spend: () => Promise<void>,
 ): Promise<Outcome> {
+  const { allowedFactorTypes: allowedTypes } = await policyFor(user);
   if ('recoveryCode' in proof) {
     const normalised = normaliseRecoveryCode(proof.recoveryCode);
     await spend();
@@ -104,7 +111,7 @@ async function evaluate(
     };
   }
   if ('factorId' in proof) {
-    const factor = await activeFactor(user, proof.factorId, scope);
+    const factor = await activeFactor(user, proof.factorId, allowedTypes);
     if (factor.type !== 'totp') {
       throw new ApiError('invalid_request', {
         message: 'SMS and email codes are checked with the challengeId they were sent with.',
@@ -116,7 +123,13 @@ async function evaluate(
     if (step === undefined) return { ok: false };
     return {
       ok: true,
-      checked: { items: [acceptTotpStep(factor, step, now)], method: 'otp', factor, conflict: replayed() },
+      checked: {
+        items: [acceptTotpStep(factor, step, now)],
+        method: 'otp',
+        factor,
+        totpStep: step,
+        conflict: replayed(),
+      },
     };
   }
   const owner = {
@@ -126,7 +139,7 @@ async function evaluate(
   };
   const challenge = await reserveChallengeAttempt(proof.challengeId, owner, now);
   const challengeRemaining = config().codeMaxAttempts - challenge.attempts;
-  const factor = await activeFactor(user, challenge.factorId, scope).catch((error: unknown) => {
+  const factor = await activeFactor(user, challenge.factorId, allowedTypes).catch((error: unknown) => {
     // The factor was removed since the challenge was sent: the challenge died with it.
     throw error instanceof ApiError && error.code === 'not_found' ? new ApiError('challenge_expired') : error;
   });
@@ -137,7 +150,7 @@ async function evaluate(
     const items = [acceptTotpStep(factor, step, now), consumeChallenge(challenge, now)];
     return {
       ok: true,
-      checked: { items, method: 'otp', factor, conflict: new ApiError('challenge_expired') },
+      checked: { items, method: 'otp', factor, totpStep: step, conflict: new ApiError('challenge_expired') },
     };
   }
   const presented = await codeDigest(challenge.challengeId, proof.code);

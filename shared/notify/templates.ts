@@ -145,6 +145,18 @@ export function mfaReset(n: Occurrence): Message {
   );
 }
 
+/** Joining gives the organisation's admins power over the account's MFA: the user decides. */
+export function orgInvitation(n: Occurrence & { orgName: string; role: string }): Message {
+  return notice(
+    'you were invited to an organisation',
+    [
+      `You were invited to join the organisation "${clean(n.orgName, 100)}" as ${n.role === 'admin' ? 'an admin' : 'a member'}. Nothing changes unless you accept it in your security settings.`,
+      'Its owner and admins will be able to set your multi-factor authentication policy and reset your sign-in methods. Accept only if you know this organisation.',
+    ],
+    n,
+  );
+}
+
 // ---------------------------------------------------------------- building blocks
 
 const IF_NOT_YOU =
