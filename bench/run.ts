@@ -53,11 +53,57 @@ try {
     await timed(health, () => fetch(`${runtime.apiUrl}/v1/health`).then((r) => r.text()));
   }
 
+  // The MFA step with an SMS factor: challenge (sends an SMS to the local SNS) and verify.
+  const mfaEmail = `bench-mfa-${Date.now()}@example.com`;
+  const phone = `+316${String(Date.now()).slice(-8)}`;
+  await post('/v1/users', { email: mfaEmail, password });
+  const first = await post('/v1/sessions', { email: mfaEmail, password });
+  const authed = async (path: string, body: unknown, token: string) => {
+    const response = await fetch(`${runtime.apiUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return response.json() as Promise<Record<string, string> & { factor: { id: string } }>;
+  };
+  const lastCode = async () => {
+    const url = `${runtime.awsUrl}/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(phone)}`;
+    const listed = (await (await fetch(url)).json()) as {
+      sms_messages: Record<string, { Message: string }[]>;
+    };
+    return /\d{6}/.exec(listed.sms_messages[phone]?.at(-1)?.Message ?? '')?.[0] ?? '';
+  };
+  const enrolled = await authed(
+    '/v1/mfa/factors',
+    { type: 'sms', password, phoneNumber: phone },
+    first.accessToken as string,
+  );
+  await authed(
+    `/v1/mfa/factors/${enrolled.factor.id}/activate`,
+    { code: await lastCode(), challengeId: enrolled.challengeId },
+    first.accessToken as string,
+  );
+  const challenge: number[] = [];
+  const verify: number[] = [];
+  // The send cap (5 per factor per hour, the enrollment code included) bounds the samples.
+  for (let i = 0; i < 4; i++) {
+    const login = await post('/v1/sessions', { email: mfaEmail, password });
+    const started = await timed(challenge, () =>
+      post('/v1/mfa/challenges', { mfaToken: login.mfaToken, factorId: enrolled.factor.id }),
+    );
+    const code = await lastCode();
+    await timed(verify, () =>
+      post('/v1/mfa/verify', { mfaToken: login.mfaToken, challengeId: started.challengeId, code }),
+    );
+  }
+
   console.log(`node ${process.version}, ${rounds} rounds, sequential, local runtime on loopback`);
   console.log(summary('argon2id hash (m=19MiB,t=2)', argon));
   console.log(summary('POST /v1/sessions', login));
   console.log(summary('POST /v1/sessions/refresh', refresh));
   console.log(summary('GET /v1/health', health));
+  console.log(summary('POST /v1/mfa/challenges (SMS)', challenge));
+  console.log(summary('POST /v1/mfa/verify (SMS)', verify));
   console.log(
     `rss after run: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (whole runtime process)`,
   );
