@@ -219,14 +219,19 @@ const contentTypes: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.json': 'application/json',
+  '.map': 'application/json',
 };
+
+// What a browser loads; never the client's TypeScript sources, build script or tsconfig.
+const servable = new Set(['.html', '.css', '.js', '.svg', '.png', '.ico', '.map']);
 
 /** The demo client: static files from web/ (or its build), never outside it. */
 function serveStatic(url: URL, response: ServerResponse): boolean {
   const relative = url.pathname === '/' ? 'index.html' : normalize(url.pathname).replace(/^[/\\]+/, '');
   for (const base of [join(webDir, 'dist'), webDir]) {
     const file = resolve(base, relative);
-    if (!file.startsWith(`${base}/`) || !existsSync(file) || !statSync(file).isFile()) continue;
+    if (!file.startsWith(`${base}/`) || !servable.has(extname(file))) continue;
+    if (!existsSync(file) || !statSync(file).isFile()) continue;
     send(
       response,
       200,

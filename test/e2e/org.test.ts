@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { logIn } from '../support/api.ts';
+import { account, enrollTotp } from '../support/mfa.ts';
+import {
+  addMember,
+  appCodeNow,
+  createOrg,
+  E2E,
+  enrollTotpInUi,
+  expectScreen,
+  keepRecoveryCodes,
+  listedFactors,
+  open,
+  PHONE,
+  screenshot,
+  signInInUi,
+  signOutInUi,
+  useBrowser,
+  WAIT,
+} from './support.ts';
+
+describe('the demo client: an organisation and its MFA policy', E2E, () => {
+  const browser = useBrowser();
+
+  it('an owner turns `required` on (after MFA for themself) and a member is forced through enrollment with no Skip', async () => {
+    const owner = await account();
+    const member = await account();
+    const admin = await open(browser());
+    const { page } = admin;
+
+    // Signed in with a password only: the policy is refused, with the owner-MFA-first rule.
+    await signInInUi(page, owner.email);
+    await expectScreen(page, 'My account');
+    const name = `Acme ${Date.now()}`;
+    await page.getByTestId('org-name').fill(name);
+    await page.getByTestId('create-org-submit').click();
+    await expectScreen(page, name);
+    expect(await page.getByTestId('aal-warning').count()).toBe(1);
+    await page.getByTestId('policy-mode-required').check();
+    await page.getByTestId('policy-submit').click();
+    await expect
+      .poll(() => page.getByTestId('policy-error').textContent(), WAIT)
+      .toContain('Turn on MFA for your own account and sign in with it before requiring it for everyone');
+
+    // The owner turns MFA on and signs in with it: now the policy is accepted.
+    const { secret } = await enrollTotp(owner);
+    await page.getByTestId('policy-error').getByTestId('sign-in-again').click();
+    await signInInUi(page, owner.email);
+    await expectScreen(page, 'Two-step verification');
+    await page.getByTestId('code').fill(await appCodeNow(secret));
+    await page.getByTestId('verify-submit').click();
+    await expectScreen(page, 'My account');
+    await page.getByTestId('nav-org').click();
+    await expectScreen(page, name);
+    expect(await page.getByTestId('aal-warning').count()).toBe(0);
+
+    await page.getByTestId('member-email').fill(member.email);
+    await page.getByTestId('add-member-submit').click();
+    await expect.poll(() => page.getByTestId('status').textContent(), WAIT).toMatch(`${member.email} was`);
+    const phone = await open(browser(), PHONE);
+    if ((await page.getByTestId('status').textContent())?.includes('invited')) {
+      // Joining takes the member's consent: they accept the invitation on their account page.
+      await signInInUi(phone.page, member.email);
+      await expectScreen(phone.page, 'My account');
+      expect(await phone.page.getByTestId('invitation').textContent()).toContain(`${name} invited you`);
+      await phone.page.getByTestId('accept-invitation').click();
+      await expect
+        .poll(() => phone.page.getByTestId('status').textContent(), WAIT)
+        .toContain(`You joined ${name}`);
+      await signOutInUi(phone.page);
+      await page.getByTestId('nav-account').click();
+      await expectScreen(page, 'My account');
+      await page.getByTestId('nav-org').click();
+      await expectScreen(page, name);
+    }
+    const row = page.locator(`[data-testid="member-row"][data-email="${member.email}"]`);
+    expect(await row.getByTestId('member-mfa').textContent()).toContain('Off');
+
+    // Optional: the member is offered enrollment and may skip it.
+    await page.getByTestId('policy-mode-optional').check();
+    await page.getByTestId('policy-submit').click();
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), WAIT)
+      .toContain('MFA policy saved: optional');
+    await signInInUi(phone.page, member.email);
+    await expectScreen(phone.page, 'Protect your account');
+    await phone.page.getByTestId('skip').click();
+    await expectScreen(phone.page, 'My account');
+    await signOutInUi(phone.page);
+
+    // Required, app or SMS only, no grace period: the same enrollment, without Skip.
+    await page.getByTestId('policy-mode-required').check();
+    await page.getByTestId('policy-type-email').uncheck();
+    await page.getByTestId('policy-remember-days').fill('7');
+    await page.getByTestId('policy-grace-days').fill('0');
+    await page.getByTestId('policy-submit').click();
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), WAIT)
+      .toContain('MFA policy saved: required');
+    expect(await page.getByTestId('audit-log').textContent()).toContain('MFA policy changed to "required"');
+    await screenshot(page, 'required-owner-policy');
+
+    await signInInUi(phone.page, member.email);
+    await expectScreen(phone.page, 'Set up two-step verification');
+    expect(await phone.page.getByTestId('enroll-reason').textContent()).toContain(
+      'Your organisation requires two-step verification',
+    );
+    expect(await phone.page.getByTestId('skip').count()).toBe(0);
+    expect(await phone.page.getByRole('button', { name: /skip/i }).count()).toBe(0);
+    expect(await phone.page.getByTestId('choose-email').count()).toBe(0);
+    expect(await phone.page.getByTestId('choose-sms').count()).toBe(1);
+    await screenshot(phone.page, 'required-offer-phone');
+
+    await phone.page.getByTestId('choose-totp').click();
+    await expectScreen(phone.page, 'Add an authenticator app');
+    await enrollTotpInUi(phone.page);
+    await keepRecoveryCodes(phone.page);
+    await expectScreen(phone.page, 'My account');
+    expect(await phone.page.getByTestId('signed-in-as').textContent()).toContain(
+      'with two-step verification',
+    );
+    expect(await listedFactors(phone.page)).toEqual([{ type: 'totp', destination: null }]);
+    await screenshot(phone.page, 'required-enrolled-phone');
+
+    await page.getByTestId('nav-account').click();
+    await expectScreen(page, 'My account');
+    await page.getByTestId('nav-org').click();
+    await expectScreen(page, name);
+    expect(await row.getByTestId('member-mfa').textContent()).toContain('On');
+    expect([...admin.problems, ...phone.problems]).toEqual([]);
+    await phone.close();
+    await admin.close();
+  });
+
+  it("an admin resets a member's MFA after a confirmation, and the member list shows MFA off", async () => {
+    const owner = await account();
+    const { secret } = await enrollTotp(owner);
+    const name = `Globex ${Date.now()}`;
+    const orgId = await createOrg(owner.accessToken, name);
+    const member = await account();
+    await addMember(owner.accessToken, orgId, member);
+    await enrollTotp(member);
+
+    const { page, problems, close } = await open(browser());
+    await signInInUi(page, owner.email);
+    await expectScreen(page, 'Two-step verification');
+    await page.getByTestId('code').fill(await appCodeNow(secret));
+    await page.getByTestId('verify-submit').click();
+    await expectScreen(page, 'My account');
+    await page.getByTestId('nav-org').click();
+    await expectScreen(page, name);
+
+    const row = page.locator(`[data-testid="member-row"][data-email="${member.email}"]`);
+    expect(await row.getByTestId('member-mfa').textContent()).toMatch(/On\s+Authenticator app/);
+    await row.getByTestId('reset-mfa').click();
+    await expectScreen(page, `Reset MFA for ${member.email}?`);
+    await page.getByTestId('confirm-reset').click();
+
+    await expectScreen(page, name);
+    expect(await page.getByTestId('status').textContent()).toContain(`MFA was reset for ${member.email}`);
+    expect(await row.getByTestId('member-mfa').textContent()).toContain('Off');
+    expect(await row.getByTestId('reset-mfa').count()).toBe(0);
+    expect(await page.getByTestId('audit-log').textContent()).toContain(
+      'Multi-factor authentication reset by an admin',
+    );
+    // The member's factors are gone: a password alone signs them in now.
+    const login = await logIn(member.email);
+    expect(login.body).toMatchObject({ status: 'authenticated', mfa: { enabled: false } });
+    await screenshot(page, 'admin-reset');
+    expect(problems).toEqual([]);
+    await close();
+  });
+});

@@ -1,0 +1,196 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { call, PASSWORD, runtime } from '../support/api.ts';
+import { appCode, RECOVERY_CODE, smsCount } from '../support/mfa.ts';
+
+/**
+ * The demo client in a real Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
+ * against the local runtime the global setup started. One browser per test file, a fresh
+ * context (cookies, storage) per test.
+ */
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = 'test-results/screenshots';
+/** Browser flows run argon2id several times and wait for real countdowns: give them room. */
+export const E2E = { timeout: 120_000 };
+export const PHONE = { width: 390, height: 844 };
+/** For `expect.poll`: a screen after argon2id and DynamoDB round trips can take seconds. */
+export const WAIT = { timeout: 15_000 };
+
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser did not start');
+    return browser;
+  };
+}
+
+export interface Opened {
+  page: Page;
+  /** Page errors and CSP violations seen so far: a test ends by expecting none. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh context and page on the demo client; CSP violations and script errors are recorded. */
+export async function open(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<Opened> {
+  const context = await browser.newContext({ viewport, baseURL: runtime().apiUrl, locale: 'en-GB' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content.Security.Policy|Refused to/i.test(message.text()))
+      problems.push(`CSP: ${message.text()}`);
+  });
+  await page.goto('/');
+  return { page, problems, close: () => context.close() };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+export const heading = (page: Page) => page.getByTestId('screen-title');
+
+export async function expectScreen(page: Page, title: string | RegExp): Promise<void> {
+  await expect.poll(() => heading(page).textContent(), WAIT).toMatch(title);
+}
+
+export async function signUpInUi(page: Page, email: string): Promise<void> {
+  await page.getByTestId('to-signup').click();
+  await expectScreen(page, 'Create an account');
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('signup-submit').click();
+}
+
+export async function signInInUi(page: Page, email: string): Promise<void> {
+  await expectScreen(page, 'Sign in');
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+}
+
+export async function signOutInUi(page: Page): Promise<void> {
+  await page.getByTestId('sign-out').click();
+  await expectScreen(page, 'Sign in');
+}
+
+/**
+ * The code an authenticator app shows, `stepOffset` steps away, taken early enough in its
+ * 30-second step that the server still sees the same step (each step is accepted once).
+ */
+export async function appCodeNow(secret: string, stepOffset = 0): Promise<string> {
+  const intoStep = (Date.now() / 1000) % 30;
+  if (intoStep > 27) await new Promise((done) => setTimeout(done, (30.2 - intoStep) * 1000));
+  return appCode(secret, new Date(), stepOffset);
+}
+
+/** Waits for the SMS after `before` messages to a number and returns its code. */
+export async function nextSmsCode(phoneE164: string, before: number): Promise<string> {
+  await expect.poll(() => smsCount(phoneE164), { timeout: 10_000 }).toBeGreaterThan(before);
+  const url = `${runtime().awsUrl}/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(phoneE164)}`;
+  const listed = (await (await fetch(url)).json()) as { sms_messages: Record<string, { Message: string }[]> };
+  const message = listed.sms_messages[phoneE164]?.at(-1)?.Message ?? '';
+  const code = /\b(\d{6})\b/.exec(message)?.[1];
+  if (!code) throw new Error(`no code in the SMS to ${phoneE164}`);
+  return code;
+}
+
+/**
+ * The recovery-codes screen: Continue is disabled until "I have safely recorded these codes"
+ * is ticked. Returns the ten codes shown.
+ */
+export async function keepRecoveryCodes(page: Page): Promise<string[]> {
+  await expectScreen(page, /recovery codes/i);
+  const codes = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((c) =>
+    c.trim(),
+  );
+  expect(codes).toHaveLength(10);
+  for (const code of codes) expect(code).toMatch(RECOVERY_CODE);
+  const proceed = page.getByTestId('continue');
+  expect(await proceed.isDisabled()).toBe(true);
+  await page.getByTestId('codes-recorded').check();
+  expect(await proceed.isEnabled()).toBe(true);
+  await proceed.click();
+  return codes;
+}
+
+/** Enrolls an authenticator app from the screen that asks for the password; returns the secret. */
+export async function enrollTotpInUi(page: Page): Promise<string> {
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('password-step-submit').click();
+  await expectScreen(page, 'Scan the QR code');
+  const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+  expect(await qr.getAttribute('src')).toMatch(/^data:image\/(png|svg\+xml)[;,]/);
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  // The previous step: the current one stays free for a login right after.
+  await page.getByTestId('code').fill(await appCodeNow(secret, -1));
+  await page.getByTestId('activate-submit').click();
+  return secret;
+}
+
+/** The factors listed on "My account", as the page shows them. */
+export async function listedFactors(
+  page: Page,
+): Promise<{ type: string | null; destination: string | null }[]> {
+  const items = page.getByTestId('factor');
+  const found: { type: string | null; destination: string | null }[] = [];
+  for (let i = 0; i < (await items.count()); i++) {
+    const item = items.nth(i);
+    const destination = item.getByTestId('factor-destination');
+    found.push({
+      type: await item.getAttribute('data-type'),
+      destination: (await destination.count()) ? await destination.textContent() : null,
+    });
+  }
+  return found;
+}
+
+/** An organisation created over the API (its owner's access token). */
+export async function createOrg(accessToken: string, name: string): Promise<string> {
+  const created = await call('POST', '/v1/orgs', { token: accessToken, body: { name } });
+  if (created.status !== 201)
+    throw new Error(`create org: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.orgId;
+}
+
+/**
+ * Puts a user into an organisation over the API: the owner adds them and, where adding is an
+ * invitation (`status: "invited"`), the user accepts it.
+ */
+export async function addMember(
+  ownerToken: string,
+  orgId: string,
+  user: { email: string; accessToken: string },
+): Promise<void> {
+  const added = await call('POST', `/v1/orgs/${orgId}/members`, {
+    token: ownerToken,
+    body: { email: user.email, role: 'member' },
+  });
+  if (added.status !== 201) throw new Error(`add member: ${added.status} ${JSON.stringify(added.body)}`);
+  if (added.body.status !== 'invited') return;
+  const accepted = await call('POST', `/v1/me/invitations/${orgId}/accept`, { token: user.accessToken });
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+}

@@ -1,0 +1,245 @@
+import type { Tokens } from './types.ts';
+
+/**
+ * The HTTP client and the session. Where each credential lives, and why:
+ * - the access token (and an enrollment token) only in this module's memory: script on another
+ *   page cannot read it and it dies with the tab;
+ * - the refresh token in sessionStorage (this tab only, gone when it closes), so a reload keeps
+ *   the person signed in; it is rotated on every use and a replayed one revokes the session;
+ * - "remember this device" tokens in localStorage: surviving the browser being closed is their
+ *   whole purpose, and one only skips the second step together with the right password.
+ */
+const REFRESH_KEY = 'serverless-mfa.refreshToken';
+const EMAIL_KEY = 'serverless-mfa.email';
+const DEVICES_KEY = 'serverless-mfa.deviceTokens';
+
+export interface Claims {
+  sub: string;
+  sid: string;
+  org?: string;
+  role?: 'owner' | 'admin' | 'member';
+  aal: 1 | 2;
+  amr: string[];
+  scope: 'full' | 'mfa:enroll';
+  exp: number;
+}
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  attemptsRemaining?: number;
+  retryAfter?: number;
+  details?: { path: string; message: string }[];
+}
+
+/** An answer of the API.md error catalogue (or `network` when the service could not be reached). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly body: ErrorBody;
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.code;
+    this.body = body;
+  }
+}
+
+interface Session {
+  accessToken: string;
+  claims: Claims;
+  email: string;
+  /** Set when an organisation was created in this session, before a new token carries `org`. */
+  orgId?: string;
+}
+
+let session: Session | undefined;
+let refreshing: Promise<boolean> | undefined;
+// Server time minus this clock, from the `Date` header: countdowns follow the server's times.
+let skewMs = 0;
+
+/** The payload of a JWT, read for display and routing only: the server verifies every token. */
+export function decodeClaims(token: string): Claims {
+  const part = token.split('.')[1] ?? '';
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
+  const bytes = Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')), (c) =>
+    c.charCodeAt(0),
+  );
+  return JSON.parse(new TextDecoder().decode(bytes)) as Claims;
+}
+
+function store(key: string, value: string | undefined, storage: Storage = sessionStorage) {
+  try {
+    if (value === undefined) storage.removeItem(key);
+    else storage.setItem(key, value);
+  } catch {
+    // Storage can be disabled (private mode, policies): the session then lasts until a reload.
+  }
+}
+
+function read(key: string, storage: Storage = sessionStorage): string | undefined {
+  try {
+    return storage.getItem(key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A full session after a login: access token in memory, refresh token in sessionStorage. */
+export function startSession(tokens: Pick<Tokens, 'accessToken' | 'refreshToken'>, email: string): void {
+  session = { accessToken: tokens.accessToken, claims: decodeClaims(tokens.accessToken), email };
+  store(REFRESH_KEY, tokens.refreshToken);
+  store(EMAIL_KEY, email);
+}
+
+/** An enrollment token (`scope: "mfa:enroll"`): memory only, it lasts ten minutes. */
+export function startEnrollment(enrollmentToken: string, email: string): void {
+  session = { accessToken: enrollmentToken, claims: decodeClaims(enrollmentToken), email };
+  store(REFRESH_KEY, undefined);
+}
+
+export function endSession(): void {
+  session = undefined;
+  store(REFRESH_KEY, undefined);
+  store(EMAIL_KEY, undefined);
+}
+
+export const signedIn = (): boolean => session?.claims.scope === 'full';
+export const claims = (): Claims | undefined => session?.claims;
+export const email = (): string => session?.email ?? '';
+export const orgId = (): string | undefined => session?.orgId ?? session?.claims.org;
+
+export function joinedOrg(id: string): void {
+  if (session) session.orgId = id;
+}
+
+/** The time on the server's clock, for countdowns to `resendAvailableAt` and `expiresAt`. */
+export const serverNow = (): number => Date.now() + skewMs;
+
+function deviceTokens(): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(read(DEVICES_KEY, localStorage) ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function deviceTokenFor(address: string): string | undefined {
+  return deviceTokens()[address.trim().toLowerCase()];
+}
+
+export function rememberDevice(address: string, token: string): void {
+  store(
+    DEVICES_KEY,
+    JSON.stringify({ ...deviceTokens(), [address.trim().toLowerCase()]: token }),
+    localStorage,
+  );
+}
+
+interface CallOptions {
+  /** false: no Authorization header (login, sign-up, the MFA login steps). */
+  auth?: boolean;
+}
+
+async function send(method: string, path: string, body: unknown, token: string | undefined) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    const response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'omit',
+      cache: 'no-store',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const date = Date.parse(response.headers.get('date') ?? '');
+    // The header has whole seconds: only a real difference between the clocks is corrected.
+    if (Number.isFinite(date)) skewMs = Math.abs(date - Date.now()) > 2000 ? date - Date.now() : 0;
+    return response;
+  } catch {
+    throw new ApiError(0, {
+      code: 'network',
+      message: 'The service could not be reached. Check your connection and try again.',
+    });
+  }
+}
+
+async function parse<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (response.ok) return data as T;
+  const error = (data as { error?: ErrorBody } | undefined)?.error;
+  throw new ApiError(response.status, error ?? { code: 'internal_error', message: 'Something went wrong.' });
+}
+
+/** Rotates the refresh token once, however many requests found the access token expired. */
+function refresh(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const refreshToken = read(REFRESH_KEY);
+    if (!refreshToken) return false;
+    try {
+      const response = await send('POST', '/v1/sessions/refresh', { refreshToken }, undefined);
+      const tokens = await parse<Tokens>(response);
+      const keep = session?.orgId;
+      startSession(tokens, session?.email ?? read(EMAIL_KEY) ?? '');
+      if (keep && session) session.orgId = keep;
+      return true;
+    } catch {
+      endSession();
+      return false;
+    }
+  })().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+/** After a reload: a refresh token in this tab's sessionStorage gives a new access token. */
+export async function restore(): Promise<boolean> {
+  if (session) return true;
+  return refresh();
+}
+
+/** Called when a token was refused and could not be refreshed: the app shows the sign-in. */
+let onSignedOut: (message: string) => void = () => {};
+export function whenSignedOut(callback: (message: string) => void): void {
+  onSignedOut = callback;
+}
+
+/** One API call. An expired access token is refreshed once and the call repeated. */
+export async function api<T = undefined>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<T> {
+  const auth = options.auth ?? true;
+  const token = auth ? session?.accessToken : undefined;
+  try {
+    return await parse<T>(await send(method, path, body, token));
+  } catch (error) {
+    // Only `unauthorized` is about the token: `invalid_credentials` and `code_invalid` are 401s too.
+    if (!(error instanceof ApiError) || error.code !== 'unauthorized' || !auth || !session) throw error;
+    // Another call may have refreshed meanwhile; otherwise refresh now (full sessions only).
+    if (session.claims.scope === 'full' && (session.accessToken !== token || (await refresh()))) {
+      return parse<T>(await send(method, path, body, session?.accessToken));
+    }
+    const enrolling = session?.claims.scope === 'mfa:enroll';
+    endSession();
+    onSignedOut(
+      enrolling
+        ? 'The time to set up two-step verification ran out. Sign in again.'
+        : 'Your session has ended. Sign in again.',
+    );
+    throw error;
+  }
+}

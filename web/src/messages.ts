@@ -1,0 +1,176 @@
+import type { Factor, FactorType } from './types.ts';
+
+/** "45 seconds", "15 minutes", "1 hour and 5 minutes". */
+export function duration(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (s < 60) return plural(s, 'second');
+  const minutes = Math.ceil(s / 60);
+  if (minutes < 60) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${plural(hours, 'hour')} and ${plural(rest, 'minute')}` : plural(hours, 'hour');
+}
+
+interface ErrorLike {
+  code: string;
+  message: string;
+  body: { attemptsRemaining?: number; retryAfter?: number; details?: { path: string; message: string }[] };
+}
+
+const isApiError = (error: unknown): error is ErrorLike =>
+  typeof error === 'object' && error !== null && 'code' in error && 'body' in error;
+
+/**
+ * What a person reads for each `error.code` of API.md. `context` picks a wording where one
+ * code means different things on different screens (`already_exists` at sign-up vs. a factor).
+ */
+export function describe(error: unknown, context?: string): string {
+  if (!isApiError(error)) return 'Something went wrong. Try again.';
+  const { attemptsRemaining, retryAfter, details } = error.body;
+  const wait = retryAfter ? duration(retryAfter) : 'a moment';
+  switch (error.code) {
+    case 'invalid_credentials':
+      return context === 'password'
+        ? 'That password is not right.'
+        : 'The email address or password is incorrect.';
+    case 'code_invalid':
+      if (attemptsRemaining === 0)
+        return error.message === 'This code was already used.'
+          ? 'That code was already used. Wait for the next code in your app.'
+          : 'That code is not right, and no attempts are left. Ask for a new code.';
+      return `That code is not right. ${
+        attemptsRemaining === undefined
+          ? 'Check it and try again.'
+          : `${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`
+      }`;
+    case 'challenge_expired':
+      return 'That code has expired or was replaced by a newer one. Ask for a new code.';
+    case 'too_many_attempts':
+      return context === 'totp-enroll'
+        ? 'Too many wrong codes. Start again to get a new key.'
+        : 'Too many wrong codes for this code. Ask for a new code.';
+    case 'locked':
+      return `Too many failed attempts. For your security, try again in ${wait}.`;
+    case 'rate_limited':
+      return `Too many requests. Try again in ${wait}.`;
+    case 'resend_too_soon':
+      return `Wait ${wait} before asking for another code.`;
+    case 'delivery_failed':
+      return 'The code could not be delivered. Nothing was used up: try again, or choose another way.';
+    case 'mfa_token_invalid':
+      return 'This sign-in has expired or was already used. Sign in again.';
+    case 'caller_mfa_required':
+      if (context === 'join')
+        return 'Sign in with your second step to join: joining lets the organisation’s admins set your MFA policy and reset your MFA.';
+      return context === 'reset'
+        ? "Sign in with multi-factor authentication before resetting someone's MFA: sign out, then sign in again with your second step."
+        : 'Turn on MFA for your own account and sign in with it before requiring it for everyone. Every policy change needs a sign-in with MFA.';
+    case 'mfa_required_by_policy':
+      return 'Your organisation requires multi-factor authentication, so your last factor cannot be removed. Add another one first.';
+    case 'factor_type_not_allowed':
+      return 'Your organisation does not allow this kind of factor. Choose another one.';
+    case 'invalid_phone_number':
+      return 'That phone number is not valid for the chosen country. Check the number and the country.';
+    case 'country_not_allowed':
+      return 'Text messages cannot be sent to this country. Use an authenticator app or another number.';
+    case 'already_exists':
+      return context === 'signup'
+        ? 'An account with this email address already exists. Sign in instead.'
+        : 'That is already one of your factors.';
+    case 'factor_limit_reached':
+      return 'You already have the maximum number of factors. Remove one first.';
+    case 'factor_not_pending':
+      return 'This factor is already set up (or expired). Start again.';
+    case 'verification_required':
+      return 'Confirm it is you with a current factor first.';
+    case 'already_in_org':
+      return context === 'create-org'
+        ? 'You already belong to an organisation.'
+        : 'That person already belongs to an organisation.';
+    case 'forbidden':
+      return 'You are not allowed to do this: only owners and admins can.';
+    case 'not_found':
+      return error.message && error.message !== 'Not found.'
+        ? error.message
+        : 'It no longer exists. Reload the page.';
+    case 'unauthorized':
+      return 'Your session has ended. Sign in again.';
+    case 'payload_too_large':
+      return 'That is too long.';
+    case 'invalid_request':
+      if (details?.length)
+        return details
+          .map(
+            (detail) =>
+              `${fieldName(detail.path)}: ${detail.message.replace(/^Too small: expected string to have >=(\d+) characters$/, 'at least $1 characters')}`,
+          )
+          .join(' ');
+      return error.message;
+    default:
+      return error.message || 'Something went wrong. Try again.';
+  }
+}
+
+function fieldName(path: string): string {
+  const name = path.replace(/^body\./, '');
+  const names: Record<string, string> = {
+    email: 'Email address',
+    password: 'Password',
+    phoneNumber: 'Phone number',
+    name: 'Name',
+    code: 'Code',
+  };
+  return names[name] ?? name;
+}
+
+export const factorNames: Record<FactorType, string> = {
+  totp: 'Authenticator app',
+  sms: 'Text message (SMS)',
+  email: 'Email',
+};
+
+/** "Text message to +*******4567" */
+export function factorSummary(factor: Pick<Factor, 'type' | 'destination'>): string {
+  if (factor.type === 'totp') return 'Authenticator app';
+  if (factor.type === 'sms') return `Text message to ${factor.destination ?? 'your phone'}`;
+  return `Email to ${factor.destination ?? 'your address'}`;
+}
+
+const eventNames: Record<string, string> = {
+  'session.created': 'Signed in',
+  'mfa.challenge_sent': 'Sign-in code sent',
+  'mfa.verified': 'Second step passed',
+  'mfa.failed': 'Wrong code entered',
+  'mfa.locked': 'Two-step verification locked after too many wrong codes',
+  'password.locked': 'Password sign-in locked after too many wrong passwords',
+  'factor.added': 'Factor being set up',
+  'factor.activated': 'Factor added',
+  'factor.removed': 'Factor removed',
+  'factor.replaced': 'Phone number or email address changed',
+  'recovery_codes.generated': 'New recovery codes created',
+  'recovery_code.used': 'Recovery code used',
+  'device.remembered': 'Device remembered',
+  'device.revoked': 'Remembered device revoked',
+  'mfa.reset': 'Multi-factor authentication reset by an admin',
+  'org.policy_changed': 'MFA policy changed',
+  'org.member_invited': 'Member invited',
+  'org.member_added': 'Member joined',
+};
+
+export function eventName(type: string, details: Record<string, unknown>): string {
+  const name = eventNames[type] ?? type;
+  const kind = details.type ?? details.method;
+  const kinds: Record<string, string> = {
+    totp: 'authenticator app',
+    otp: 'authenticator app',
+    sms: 'text message',
+    email: 'email',
+    recovery: 'recovery code',
+  };
+  if (typeof kind === 'string' && kinds[kind]) return `${name} (${kinds[kind]})`;
+  if (type === 'org.policy_changed' && typeof details.to === 'object' && details.to && 'mode' in details.to)
+    return `${name} to "${String(details.to.mode)}"`;
+  if (type.startsWith('org.member_') && typeof details.role === 'string') return `${name} as ${details.role}`;
+  return name;
+}

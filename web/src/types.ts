@@ -1,0 +1,133 @@
+/** The shapes of API.md that the client reads. Only what the screens use is typed. */
+export type FactorType = 'totp' | 'sms' | 'email';
+
+export interface Factor {
+  id: string;
+  type: FactorType;
+  label: string;
+  /** Masked: `+*******4567`, `j***@example.com`, null for TOTP. */
+  destination: string | null;
+  status: 'pending' | 'active';
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export type LoginAnswer =
+  | (Tokens & { status: 'authenticated'; mfa: { enabled: boolean; suggested: boolean } })
+  | { status: 'mfa_required'; mfaToken: string; expiresIn: number; factors: Factor[] }
+  | {
+      status: 'mfa_enrollment_required';
+      enrollmentToken: string;
+      expiresIn: number;
+      allowedFactorTypes: FactorType[];
+    };
+
+export interface Authenticated extends Tokens {
+  status: 'authenticated';
+  deviceToken?: string;
+  recoveryCodesRemaining?: number;
+}
+
+export interface CodeSent {
+  challengeId: string;
+  expiresAt: string;
+  resendAvailableAt: string;
+}
+
+export interface ChallengeCreated extends CodeSent {
+  factorId: string;
+  factorType: FactorType;
+  destination: string | null;
+}
+
+export interface FactorCreated {
+  factor: Factor;
+  secret?: string;
+  otpauthUri?: string;
+  qrCode?: string;
+  challengeId?: string;
+  expiresAt?: string;
+  resendAvailableAt?: string;
+}
+
+export interface FactorActivated {
+  factor: Factor;
+  recoveryCodes?: string[];
+  status?: 'authenticated';
+  accessToken?: string;
+  refreshToken?: string;
+  expiresIn?: number;
+}
+
+export interface FactorList {
+  factors: Factor[];
+  recoveryCodesRemaining: number;
+  mfaEnabled: boolean;
+}
+
+export interface Device {
+  id: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string;
+}
+
+export interface SecurityEvent {
+  id: string;
+  type: string;
+  at: string;
+  actorId: string;
+  userId: string;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface EventPage {
+  events: SecurityEvent[];
+  nextCursor: string | null;
+}
+
+/** `{ factorId, code }` (TOTP), `{ challengeId, code }` (SMS/email via /codes) or `{ recoveryCode }`. */
+export type Verification =
+  | { factorId: string; code: string }
+  | { challengeId: string; code: string }
+  | { recoveryCode: string };
+
+export interface MfaPolicy {
+  mode: 'off' | 'optional' | 'required';
+  allowedFactorTypes: FactorType[];
+  rememberDeviceDays: number;
+  graceDays: number;
+  requiredSince?: string;
+}
+
+export interface Org {
+  orgId: string;
+  name: string;
+  policy: MfaPolicy;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  role: 'owner' | 'admin' | 'member';
+  mfaEnabled: boolean;
+  factorTypes: FactorType[];
+}
+
+/** An organisation's invitation: adding a member is an offer the user accepts. */
+export interface Invitation {
+  orgId: string;
+  orgName: string;
+  role: 'admin' | 'member';
+  createdAt: string;
+  expiresAt: string;
+}

@@ -1,0 +1,404 @@
+import { ApiError, api, claims, email, joinedOrg, orgId } from '../api.ts';
+import { actionForm, button, errorBox, field, flash, h, show, showError, time, when } from '../dom.ts';
+import { eventName, factorNames } from '../messages.ts';
+import { go } from '../nav.ts';
+import type {
+  Device,
+  EventPage,
+  Factor,
+  FactorList,
+  FactorType,
+  Invitation,
+  Org,
+  SecurityEvent,
+} from '../types.ts';
+import { changeDestination, enrollScreen, fromSettings } from './enroll.ts';
+import { recoveryCodesScreen } from './recovery.ts';
+import { confirmIdentity } from './verify.ts';
+
+/** One line of a security event: what happened, when, from where. */
+export function eventItem(event: SecurityEvent, who?: string): HTMLElement {
+  const where = [event.ip, event.userAgent ? shortAgent(event.userAgent) : undefined]
+    .filter(Boolean)
+    .join(' · ');
+  return h(
+    'li',
+    { 'data-testid': 'event', 'data-type': event.type },
+    h('span', { class: 'event-name' }, eventName(event.type, event.details)),
+    who ? h('span', { class: 'event-who' }, who) : null,
+    h('span', { class: 'meta' }, time(event.at), where ? ` · ${where}` : ''),
+  );
+}
+
+/** "Chrome on Linux" from a user agent, for lists; the full string is in the title. */
+export function shortAgent(agent: string): string {
+  const browser = /Edg\//.test(agent)
+    ? 'Edge'
+    : /Firefox\//.test(agent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(agent)
+        ? 'Chrome'
+        : /Safari\//.test(agent)
+          ? 'Safari'
+          : undefined;
+  const system = /Android/.test(agent)
+    ? 'Android'
+    : /iPhone|iPad/.test(agent)
+      ? 'iOS'
+      : /Windows/.test(agent)
+        ? 'Windows'
+        : /Mac OS X/.test(agent)
+          ? 'macOS'
+          : /Linux/.test(agent)
+            ? 'Linux'
+            : undefined;
+  return browser && system ? `${browser} on ${system}` : browser || system || agent.slice(0, 40);
+}
+
+function factorItem(factor: Factor, list: FactorList, box: HTMLElement): HTMLElement {
+  const remove = button(
+    factor.status === 'pending' ? 'Discard' : 'Remove',
+    async () => {
+      box.textContent = '';
+      remove.disabled = true;
+      try {
+        // No proof first: a pending factor goes at once, and the policy check answers before any
+        // code is asked for (`mfa_required_by_policy`); otherwise `verification_required`.
+        await api('DELETE', `/v1/mfa/factors/${encodeURIComponent(factor.id)}`, {});
+        await go('/account');
+        flash(`${factor.label} discarded.`);
+      } catch (error) {
+        remove.disabled = false;
+        if (error instanceof ApiError && error.code === 'verification_required') {
+          confirmIdentity({
+            title: `Remove ${factor.label.toLowerCase()}`,
+            explain: `To remove ${describeFactor(factor)}, confirm it is you.`,
+            submit: 'Remove',
+            factors: list.factors,
+            cancel: () => void go('/account'),
+            act: async (verification) => {
+              await api('DELETE', `/v1/mfa/factors/${encodeURIComponent(factor.id)}`, { verification });
+              await go('/account');
+              flash(`${factor.label} removed.`);
+            },
+          });
+          return;
+        }
+        showError(box, error);
+      }
+    },
+    { class: 'secondary danger', 'data-testid': 'remove-factor' },
+  );
+  const change =
+    factor.status === 'active' && factor.type !== 'totp'
+      ? button(factor.type === 'sms' ? 'Change number' : 'Change address', () => changeDestination(factor), {
+          'data-testid': 'change-factor',
+        })
+      : null;
+  return h(
+    'li',
+    { class: 'item', 'data-testid': 'factor', 'data-type': factor.type, 'data-status': factor.status },
+    h(
+      'div',
+      {},
+      h('strong', {}, factor.label),
+      factor.status === 'pending' ? h('span', { class: 'badge' }, 'Not confirmed') : null,
+      h('div', { class: 'meta' }, factorNames[factor.type]),
+      factor.destination ? h('div', { 'data-testid': 'factor-destination' }, factor.destination) : null,
+      h(
+        'div',
+        { class: 'meta' },
+        `Added ${when(factor.createdAt)}`,
+        factor.lastUsedAt ? ` · last used ${when(factor.lastUsedAt)}` : '',
+      ),
+    ),
+    h('div', { class: 'item-actions' }, change, remove),
+  );
+}
+
+const describeFactor = (factor: Factor) =>
+  factor.type === 'totp'
+    ? 'your authenticator app'
+    : `${factor.label.toLowerCase()} ${factor.destination ?? ''}`.trim();
+
+/** The organisation's allowed types decide which "Add" buttons there are (the server checks too). */
+function mfaSection(list: FactorList, allowed: FactorType[]): HTMLElement {
+  const box = errorBox('factors-error');
+  const active = list.factors.filter((factor) => factor.status === 'active');
+  return h(
+    'section',
+    { 'aria-labelledby': 'mfa-title', class: 'card' },
+    h('h2', { id: 'mfa-title' }, 'Use multi-factor authentication'),
+    h(
+      'p',
+      { 'data-testid': 'mfa-status' },
+      list.mfaEnabled ? h('span', { class: 'badge on' }, 'On') : h('span', { class: 'badge off' }, 'Off'),
+      ' ',
+      list.mfaEnabled
+        ? 'When you sign in, you confirm it is you with one of these.'
+        : 'Add a second step so that a stolen password alone cannot open your account.',
+    ),
+    list.factors.length
+      ? h(
+          'ul',
+          { class: 'items', 'data-testid': 'factor-list' },
+          list.factors.map((f) => factorItem(f, list, box)),
+        )
+      : null,
+    box,
+    h(
+      'div',
+      { class: 'actions' },
+      allowed.includes('totp')
+        ? button('Add authenticator app', () => enrollScreen('totp', fromSettings), {
+            'data-testid': 'add-totp',
+          })
+        : null,
+      allowed.includes('sms')
+        ? button('Add phone', () => enrollScreen('sms', fromSettings), { 'data-testid': 'add-sms' })
+        : null,
+      allowed.includes('email')
+        ? button('Add email', () => enrollScreen('email', fromSettings), { 'data-testid': 'add-email' })
+        : null,
+    ),
+    active.length
+      ? h(
+          'div',
+          { class: 'subsection' },
+          h('h3', {}, 'Recovery codes'),
+          h(
+            'p',
+            { 'data-testid': 'recovery-remaining' },
+            `${list.recoveryCodesRemaining} recovery ${list.recoveryCodesRemaining === 1 ? 'code' : 'codes'} left. Each works once if you cannot use your second step.`,
+          ),
+          button(
+            'Create new recovery codes',
+            () =>
+              confirmIdentity({
+                title: 'Create new recovery codes',
+                explain: 'Your current recovery codes will stop working. Confirm it is you first.',
+                submit: 'Create new codes',
+                factors: list.factors,
+                cancel: () => void go('/account'),
+                act: async (verification) => {
+                  const answer = await api<{ recoveryCodes: string[] }>('POST', '/v1/mfa/recovery-codes', {
+                    verification,
+                  });
+                  recoveryCodesScreen(
+                    answer.recoveryCodes,
+                    () => fromSettings.finish('New recovery codes are active; the old ones no longer work.'),
+                    true,
+                  );
+                },
+              }),
+            { 'data-testid': 'regenerate-codes' },
+          ),
+        )
+      : null,
+  );
+}
+
+function devicesSection(devices: Device[]): HTMLElement {
+  const box = errorBox('devices-error');
+  return h(
+    'section',
+    { 'aria-labelledby': 'devices-title', class: 'card' },
+    h('h2', { id: 'devices-title' }, 'Remembered devices'),
+    h(
+      'p',
+      { class: 'hint' },
+      'On these browsers your password is enough to sign in. Revoke any you do not recognise.',
+    ),
+    devices.length
+      ? h(
+          'ul',
+          { class: 'items', 'data-testid': 'device-list' },
+          devices.map((device) => {
+            const revoke = button(
+              'Revoke',
+              async () => {
+                revoke.disabled = true;
+                try {
+                  await api('DELETE', `/v1/mfa/devices/${encodeURIComponent(device.id)}`);
+                  await go('/account');
+                  flash('The device was revoked: it will be asked for a second step again.');
+                } catch (error) {
+                  revoke.disabled = false;
+                  showError(box, error);
+                }
+              },
+              { class: 'secondary danger', 'data-testid': 'revoke-device' },
+            );
+            return h(
+              'li',
+              { class: 'item', 'data-testid': 'device' },
+              h(
+                'div',
+                {},
+                h('strong', { title: device.label }, shortAgent(device.label)),
+                h(
+                  'div',
+                  { class: 'meta' },
+                  `Remembered ${when(device.createdAt)} · until ${when(device.expiresAt)}`,
+                  device.lastUsedAt ? ` · last used ${when(device.lastUsedAt)}` : '',
+                ),
+              ),
+              h('div', { class: 'item-actions' }, revoke),
+            );
+          }),
+        )
+      : h('p', { 'data-testid': 'no-devices' }, 'No remembered devices.'),
+    box,
+  );
+}
+
+function eventsSection(page: EventPage): HTMLElement {
+  const list = h(
+    'ul',
+    { class: 'events', 'data-testid': 'events' },
+    page.events.map((event) => eventItem(event)),
+  );
+  let cursor = page.nextCursor;
+  const more = button(
+    'Show more',
+    async () => {
+      if (!cursor) return;
+      more.disabled = true;
+      const next = await api<EventPage>('GET', `/v1/me/events?limit=10&cursor=${encodeURIComponent(cursor)}`);
+      list.append(...next.events.map((event) => eventItem(event)));
+      cursor = next.nextCursor;
+      more.disabled = false;
+      more.hidden = !cursor;
+    },
+    { 'data-testid': 'more-events' },
+  );
+  more.hidden = !cursor;
+  return h(
+    'section',
+    { 'aria-labelledby': 'events-title', class: 'card' },
+    h('h2', { id: 'events-title' }, 'Recent security activity'),
+    page.events.length ? list : h('p', {}, 'Nothing yet.'),
+    more,
+  );
+}
+
+function orgSection(org: Org | undefined, invitations: Invitation[]): HTMLElement {
+  const heading = h('h2', { id: 'org-title' }, 'Organisation');
+  const section = (...content: Node[]) =>
+    h('section', { 'aria-labelledby': 'org-title', class: 'card' }, heading, ...content);
+  if (orgId()) {
+    const role = claims()?.role;
+    return section(
+      h(
+        'p',
+        {},
+        `You belong to ${org?.name ?? 'an organisation'}`,
+        role ? ` as ${role}` : '',
+        org ? `. Its MFA policy: ${org.policy.mode}.` : '.',
+      ),
+      role === 'member'
+        ? h('span')
+        : h('a', { href: '#/org', class: 'button-link', 'data-testid': 'manage-org' }, 'Manage organisation'),
+    );
+  }
+  const name = h('input', {
+    type: 'text',
+    name: 'name',
+    required: true,
+    maxlength: 100,
+    'data-testid': 'org-name',
+  });
+  return section(
+    ...invitations.map(invitationItem),
+    h('p', {}, 'You do not belong to an organisation. Create one to set an MFA policy for its members.'),
+    actionForm({
+      testid: 'create-org',
+      submit: 'Create organisation',
+      context: 'create-org',
+      fields: [field('Organisation name', name)],
+      action: async () => {
+        const created = await api<{ orgId: string }>('POST', '/v1/orgs', { name: name.value.trim() });
+        joinedOrg(created.orgId);
+        await go('/org');
+        flash(`${name.value.trim()} was created; you are its owner.`);
+      },
+    }),
+  );
+}
+
+/** An invitation to join: its admins then set this account's MFA policy and can reset its MFA. */
+function invitationItem(invitation: Invitation): HTMLElement {
+  const box = errorBox('invitation-error');
+  const base = `/v1/me/invitations/${encodeURIComponent(invitation.orgId)}`;
+  const join = button(
+    'Join',
+    async () => {
+      join.disabled = true;
+      box.textContent = '';
+      try {
+        await api('POST', `${base}/accept`);
+        joinedOrg(invitation.orgId);
+        await go('/account');
+        flash(`You joined ${invitation.orgName} as ${invitation.role}.`);
+      } catch (error) {
+        join.disabled = false;
+        showError(box, error, 'join');
+      }
+    },
+    { class: 'primary', 'data-testid': 'accept-invitation' },
+  );
+  const decline = button(
+    'Decline',
+    async () => {
+      try {
+        await api('DELETE', base);
+        await go('/account');
+        flash(`You declined the invitation of ${invitation.orgName}.`);
+      } catch (error) {
+        showError(box, error);
+      }
+    },
+    { 'data-testid': 'decline-invitation' },
+  );
+  return h(
+    'div',
+    { class: 'invitation', 'data-testid': 'invitation' },
+    h(
+      'p',
+      {},
+      h('strong', {}, invitation.orgName),
+      ` invited you to join as ${invitation.role}. Its owner and admins will then set your MFA policy and can reset your MFA.`,
+    ),
+    h('div', { class: 'actions' }, join, decline),
+    box,
+  );
+}
+
+/** Security settings: factors, recovery codes, remembered devices, activity, organisation. */
+export async function accountScreen(): Promise<void> {
+  const id = orgId();
+  const [list, devices, events, org, invited] = await Promise.all([
+    api<FactorList>('GET', '/v1/mfa/factors'),
+    api<{ devices: Device[] }>('GET', '/v1/mfa/devices'),
+    api<EventPage>('GET', '/v1/me/events?limit=10'),
+    id ? api<Org>('GET', `/v1/orgs/${encodeURIComponent(id)}`).catch(() => undefined) : undefined,
+    id
+      ? { invitations: [] }
+      : api<{ invitations: Invitation[] }>('GET', '/v1/me/invitations').catch(() => ({ invitations: [] })),
+  ]);
+  const session = claims();
+  show(
+    'My account',
+    h(
+      'p',
+      { 'data-testid': 'signed-in-as' },
+      'Signed in as ',
+      h('strong', {}, email() || 'you'),
+      session?.aal === 2 ? ' with two-step verification.' : ' with your password only.',
+    ),
+    mfaSection(list, org?.policy.allowedFactorTypes ?? ['totp', 'sms', 'email']),
+    devicesSection(devices.devices),
+    eventsSection(events),
+    orgSection(org, invited.invitations),
+  );
+}

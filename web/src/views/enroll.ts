@@ -1,0 +1,461 @@
+import { ApiError, api, email, endSession, signedIn, startSession } from '../api.ts';
+import { countries, defaultCountry } from '../countries.ts';
+import {
+  actionForm,
+  at,
+  button,
+  codeInput,
+  errorBox,
+  field,
+  flash,
+  h,
+  passwordInput,
+  resendButton,
+  show,
+  showError,
+} from '../dom.ts';
+import { factorNames } from '../messages.ts';
+import { go } from '../nav.ts';
+import type { CodeSent, Factor, FactorActivated, FactorCreated, FactorType, Verification } from '../types.ts';
+import { signInScreen } from './auth.ts';
+import { recoveryCodesScreen } from './recovery.ts';
+
+/** Where an enrollment returns to: the security settings, or the offer shown at login. */
+export interface Flow {
+  finish(message: string): Promise<void>;
+  cancel(): void | Promise<void>;
+}
+
+export const fromSettings: Flow = {
+  finish: async (message) => {
+    await go('/account');
+    flash(message);
+  },
+  cancel: () => go('/account'),
+};
+
+const value = (form: HTMLFormElement, name: string) =>
+  (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
+
+/** Password re-entry; the hidden username tells password managers whose password it is. */
+const reauth = () => [
+  h('input', {
+    type: 'text',
+    name: 'username',
+    autocomplete: 'username',
+    value: email(),
+    hidden: true,
+    readonly: true,
+  }),
+  field('Your password', passwordInput()),
+];
+
+const cancelButton = (flow: Flow) =>
+  button('Cancel', () => void flow.cancel(), { class: 'link', 'data-testid': 'cancel' });
+
+/**
+ * Login said `suggested` (optional policy: with Skip) or `mfa_enrollment_required` (required
+ * policy: no Skip, only the types the organisation allows, with the enrollment token).
+ */
+export function enrollmentOffer(options: { required: boolean; allowed?: FactorType[] }): void {
+  const allowed = options.allowed ?? ['totp', 'sms', 'email'];
+  const flow: Flow = {
+    finish: fromSettings.finish,
+    cancel: () => enrollmentOffer(options),
+  };
+  const descriptions: Record<FactorType, string> = {
+    totp: 'Recommended. Codes from an app such as Google Authenticator, Microsoft Authenticator or 1Password; works offline.',
+    sms: 'Codes sent to your mobile phone by text message.',
+    email: 'Codes sent to an email address.',
+  };
+  const choices = h(
+    'ul',
+    { class: 'options' },
+    allowed.map((type) =>
+      h(
+        'li',
+        {},
+        button(
+          `Set up ${factorNames[type].replace(/ \(SMS\)$/, '').toLowerCase()}`,
+          () => enrollScreen(type, flow),
+          {
+            class: 'option',
+            'data-testid': `choose-${type}`,
+          },
+        ),
+        h('p', { class: 'hint' }, descriptions[type]),
+      ),
+    ),
+  );
+  show(
+    options.required ? 'Set up two-step verification' : 'Protect your account',
+    h(
+      'p',
+      { 'data-testid': 'enroll-reason' },
+      options.required
+        ? 'Your organisation requires two-step verification. Choose a second way to confirm it is you; you need it to continue.'
+        : 'Your organisation recommends two-step verification: besides your password, you confirm it is you with your phone or an app when you sign in.',
+    ),
+    choices,
+    h(
+      'div',
+      { class: 'actions' },
+      options.required
+        ? button(
+            'Sign out',
+            () => {
+              endSession();
+              signInScreen('Signed out. Two-step verification is needed before you can use your account.');
+            },
+            { class: 'link', 'data-testid': 'enroll-sign-out' },
+          )
+        : button('Skip for now', () => void go('/account'), { class: 'link', 'data-testid': 'skip' }),
+    ),
+  );
+}
+
+/** The first code turned the factor on: full tokens (forced enrollment), then recovery codes. */
+async function activated(answer: FactorActivated, flow: Flow, message: string): Promise<void> {
+  if (answer.accessToken && answer.refreshToken) startSession(answer as Required<FactorActivated>, email());
+  if (!signedIn()) return signInScreen(`${message} Sign in again.`);
+  if (answer.recoveryCodes?.length)
+    return recoveryCodesScreen(answer.recoveryCodes, () => flow.finish(message));
+  return flow.finish(message);
+}
+
+export function enrollScreen(type: FactorType, flow: Flow): void {
+  if (type === 'totp') totpPassword(flow);
+  else destinationForm(type, flow);
+}
+
+function totpPassword(flow: Flow): void {
+  show(
+    'Add an authenticator app',
+    h('p', {}, 'First, confirm your password.'),
+    actionForm({
+      testid: 'password-step',
+      submit: 'Continue',
+      context: 'password',
+      fields: reauth(),
+      after: [cancelButton(flow)],
+      action: async (form) => {
+        const created = await api<FactorCreated>('POST', '/v1/mfa/factors', {
+          type: 'totp',
+          password: value(form, 'password'),
+        });
+        totpScan(created, flow);
+      },
+    }),
+  );
+}
+
+function totpScan(created: FactorCreated, flow: Flow): void {
+  const secret = created.secret ?? '';
+  const input = codeInput('code');
+  const form = actionForm({
+    testid: 'activate',
+    submit: 'Turn on',
+    context: 'totp-enroll',
+    fields: [field('Code from the app', input, 'Six digits. A new code appears every 30 seconds.')],
+    after: [cancelButton(flow)],
+    action: async () => {
+      const answer = await api<FactorActivated>(
+        'POST',
+        `/v1/mfa/factors/${encodeURIComponent(created.factor.id)}/activate`,
+        { code: input.value },
+      );
+      await activated(answer, flow, 'Authenticator app added.');
+    },
+    onError: (error, box) => {
+      showError(
+        box,
+        error,
+        error instanceof ApiError && error.code === 'not_found' ? 'enroll' : 'totp-enroll',
+      );
+      if (
+        error instanceof ApiError &&
+        ['too_many_attempts', 'not_found', 'factor_not_pending'].includes(error.code)
+      )
+        box.append(
+          ' ',
+          button('Start again', () => totpPassword(flow), { class: 'link' }),
+        );
+      return true;
+    },
+  });
+  show(
+    'Scan the QR code',
+    h(
+      'ol',
+      { class: 'steps' },
+      h('li', {}, 'Open your authenticator app and add an account (often a “+” button).'),
+      h(
+        'li',
+        {},
+        'Scan this QR code with it:',
+        h(
+          'figure',
+          { class: 'qr' },
+          h('img', {
+            src: created.qrCode ?? '',
+            alt: 'QR code for your authenticator app',
+            width: 220,
+            height: 220,
+            'data-testid': 'totp-qr',
+          }),
+          h(
+            'figcaption',
+            {},
+            'Cannot scan it? Choose “enter a setup key” in the app and type this key (time-based):',
+            h(
+              'code',
+              {
+                class: 'secret',
+                'data-testid': 'totp-secret',
+                'aria-label': `Setup key: ${secret.split('').join(' ')}`,
+              },
+              secret.match(/.{1,4}/g)?.join(' ') ?? secret,
+            ),
+          ),
+        ),
+      ),
+      h('li', {}, 'Enter the 6-digit code the app now shows:', form),
+    ),
+  );
+}
+
+function countrySelect(): HTMLSelectElement {
+  const chosen = defaultCountry();
+  return h(
+    'select',
+    { name: 'country', autocomplete: 'tel-country-code', 'data-testid': 'country' },
+    countries.map((country) =>
+      h(
+        'option',
+        { value: country.code, selected: country.code === chosen },
+        `${country.name} (${country.dial})`,
+      ),
+    ),
+  );
+}
+
+/**
+ * Password and the new phone number or email address; `replaces` + `verification` when it
+ * changes an existing factor (the proof of the old one travels with this request).
+ */
+function destinationForm(
+  type: 'sms' | 'email',
+  flow: Flow,
+  change?: { old: Factor; verification: Verification; back: (error: unknown) => void },
+): void {
+  const isSms = type === 'sms';
+  const fields = isSms
+    ? [
+        field('Country', countrySelect()),
+        field(
+          'Mobile number',
+          h('input', {
+            type: 'tel',
+            name: 'phoneNumber',
+            autocomplete: 'tel-national',
+            inputmode: 'tel',
+            required: true,
+            'data-testid': 'phone-number',
+          }),
+          'The national number, like 06 12345678; or the full number starting with +.',
+        ),
+      ]
+    : [
+        field(
+          'Email address for codes',
+          h('input', {
+            type: 'email',
+            name: 'email',
+            autocomplete: 'email',
+            required: true,
+            'data-testid': 'factor-email',
+          }),
+          'Your account address or another one you can read.',
+        ),
+      ];
+  show(
+    change
+      ? isSms
+        ? 'Your new phone number'
+        : 'Your new email address'
+      : isSms
+        ? 'Add a phone'
+        : 'Add an email address',
+    h(
+      'p',
+      {},
+      isSms
+        ? 'We will text a 6-digit code to the number to check it. Standard message rates may apply.'
+        : 'We will email a 6-digit code to the address to check it.',
+    ),
+    actionForm({
+      testid: 'destination-step',
+      submit: 'Send code',
+      context: 'password',
+      fields: [...reauth(), ...fields],
+      after: [cancelButton(flow)],
+      action: async (form) => {
+        const created = await api<FactorCreated>('POST', '/v1/mfa/factors', {
+          type,
+          password: value(form, 'password'),
+          ...(isSms
+            ? { phoneNumber: value(form, 'phoneNumber').trim(), country: value(form, 'country') }
+            : { email: value(form, 'email').trim() }),
+          ...(change ? { replaces: change.old.id, verification: change.verification } : {}),
+        });
+        const message = change
+          ? `${isSms ? 'Phone number' : 'Email address'} changed to ${created.factor.destination}.`
+          : `${isSms ? 'Phone' : 'Email address'} ${created.factor.destination} added.`;
+        codeStep(created, flow, message);
+      },
+      onError: (error, box) => {
+        // The code for the old number/address was wrong or used up: back to that step.
+        if (
+          change &&
+          error instanceof ApiError &&
+          ['code_invalid', 'challenge_expired', 'verification_required', 'too_many_attempts'].includes(
+            error.code,
+          )
+        ) {
+          change.back(error);
+          return true;
+        }
+        showError(box, error, 'password');
+        return true;
+      },
+    }),
+  );
+}
+
+/** The code sent to a pending SMS/email factor, with a resend countdown. */
+function codeStep(created: FactorCreated, flow: Flow, message: string): void {
+  const factor = created.factor;
+  let challengeId = created.challengeId ?? '';
+  const sent = h('p', { 'data-testid': 'code-sent' });
+  const describeSent = (expiresAt: string | undefined, again: boolean) => {
+    sent.textContent = `${again ? 'We sent a new code' : 'We sent a 6-digit code'} to ${factor.destination}.${
+      expiresAt ? ` It works until ${at(expiresAt)}.` : ''
+    }`;
+  };
+  describeSent(created.expiresAt, false);
+  const resendError = errorBox('resend-error');
+  const resend = resendButton('Resend code', async () => {
+    resendError.textContent = '';
+    try {
+      const again = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(factor.id)}/resend`);
+      challengeId = again.challengeId;
+      describeSent(again.expiresAt, true);
+      resend.wait(again.resendAvailableAt);
+    } catch (error) {
+      showError(resendError, error, 'enroll');
+      if (error instanceof ApiError && error.body.retryAfter)
+        resend.wait(Date.now() + error.body.retryAfter * 1000);
+    }
+  });
+  if (created.resendAvailableAt) resend.wait(created.resendAvailableAt);
+  const input = codeInput('code');
+  show(
+    'Enter the code',
+    sent,
+    actionForm({
+      testid: 'activate',
+      submit: 'Confirm',
+      fields: [field('Code', input, 'Six digits. You can paste it.')],
+      after: [cancelButton(flow)],
+      action: async () => {
+        const answer = await api<FactorActivated>(
+          'POST',
+          `/v1/mfa/factors/${encodeURIComponent(factor.id)}/activate`,
+          { code: input.value, challengeId },
+        );
+        await activated(answer, flow, message);
+      },
+      context: 'enroll',
+    }),
+    resend.element,
+    resendError,
+  );
+}
+
+/**
+ * Changing a phone number or email address: a code to the OLD one first (proof that the
+ * person still has it), then the new one and its own code. Activating the new factor removes
+ * the old one in the same write.
+ */
+export function changeDestination(old: Factor, flow: Flow = fromSettings, reason?: unknown): void {
+  const isSms = old.type === 'sms';
+  const box = errorBox('send-old-error');
+  if (reason) showError(box, reason);
+  const panel = h('div', { class: 'panel' });
+  const send = button(
+    'Send code',
+    async () => {
+      send.disabled = true;
+      box.textContent = '';
+      try {
+        const sent = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(old.id)}/codes`);
+        showCodeForm(sent);
+      } catch (error) {
+        showError(box, error);
+        send.disabled = false;
+      }
+    },
+    { class: 'primary', 'data-testid': 'send-old-code' },
+  );
+  const showCodeForm = (sent: CodeSent) => {
+    let challengeId = sent.challengeId;
+    const input = codeInput('old-code');
+    const resendError = errorBox('resend-error');
+    const resend = resendButton('Resend code', async () => {
+      resendError.textContent = '';
+      try {
+        const again = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(old.id)}/codes`);
+        challengeId = again.challengeId;
+        resend.wait(again.resendAvailableAt);
+      } catch (error) {
+        showError(resendError, error);
+        if (error instanceof ApiError && error.body.retryAfter)
+          resend.wait(Date.now() + error.body.retryAfter * 1000);
+      }
+    });
+    resend.wait(sent.resendAvailableAt);
+    send.hidden = true;
+    panel.replaceChildren(
+      h('p', {}, `We sent a code to ${old.destination}. It works until ${at(sent.expiresAt)}.`),
+      actionForm({
+        testid: 'old-code-step',
+        submit: 'Continue',
+        fields: [field(`Code sent to ${old.destination}`, input, 'Six digits. You can paste it.')],
+        after: [cancelButton(flow)],
+        // Checked by the server with the next step, together with the new number.
+        action: async () =>
+          destinationForm(old.type as 'sms' | 'email', flow, {
+            old,
+            verification: { challengeId, code: input.value },
+            back: (error) => changeDestination(old, flow, error),
+          }),
+      }),
+      resend.element,
+      resendError,
+    );
+    input.focus();
+  };
+  show(
+    isSms ? 'Change phone number' : 'Change email address',
+    h(
+      'p',
+      {},
+      `First, confirm you still have ${old.destination}: we will send a code to it. Then enter the new ${
+        isSms ? 'number' : 'address'
+      }.`,
+    ),
+    h('div', { class: 'actions' }, send, cancelButton(flow)),
+    box,
+    panel,
+  );
+}

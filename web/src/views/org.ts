@@ -1,0 +1,356 @@
+import { ApiError, api, claims, endSession, orgId } from '../api.ts';
+import { actionForm, button, checkbox, field, flash, h, show, showError, uid } from '../dom.ts';
+import { factorNames } from '../messages.ts';
+import { go } from '../nav.ts';
+import type { EventPage, FactorType, Member, MfaPolicy, Org } from '../types.ts';
+import { eventItem } from './account.ts';
+import { signInScreen } from './auth.ts';
+
+const modes: { mode: MfaPolicy['mode']; label: string; hint: string }[] = [
+  { mode: 'off', label: 'Off', hint: 'Members sign in with a password, unless they turn MFA on themselves.' },
+  {
+    mode: 'optional',
+    label: 'Optional',
+    hint: 'Members without MFA are invited to set it up when they sign in, and may skip.',
+  },
+  {
+    mode: 'required',
+    label: 'Required',
+    hint: 'Members without MFA must set it up at their next sign-in (after the grace period, if any).',
+  },
+];
+
+const signInAgain = () =>
+  button(
+    'Sign out and sign in with MFA',
+    () => {
+      void api('DELETE', '/v1/sessions/current').catch(() => undefined);
+      endSession();
+      signInScreen('Sign in with your second step to manage the organisation’s MFA.');
+    },
+    { class: 'link', 'data-testid': 'sign-in-again' },
+  );
+
+function policyForm(org: Org): HTMLElement {
+  const policy = org.policy;
+  const modeField = h(
+    'fieldset',
+    { class: 'choices' },
+    h('legend', {}, 'Multi-factor authentication for members'),
+    modes.map(({ mode, label, hint }) => {
+      const radio = h('input', {
+        type: 'radio',
+        name: 'mode',
+        value: mode,
+        id: uid('mode'),
+        checked: policy.mode === mode,
+        'data-testid': `policy-mode-${mode}`,
+      });
+      const hintId = `${radio.id}-hint`;
+      radio.setAttribute('aria-describedby', hintId);
+      return h(
+        'div',
+        { class: 'check' },
+        radio,
+        h('label', { for: radio.id }, label, h('span', { class: 'hint', id: hintId }, hint)),
+      );
+    }),
+  );
+  const types = (['totp', 'sms', 'email'] as FactorType[]).map((type) => ({
+    type,
+    ...checkbox(factorNames[type], {
+      name: 'type',
+      value: type,
+      checked: policy.allowedFactorTypes.includes(type),
+      'data-testid': `policy-type-${type}`,
+    }),
+  }));
+  const typesField = h(
+    'fieldset',
+    { class: 'choices' },
+    h('legend', {}, 'Allowed factor types'),
+    h(
+      'p',
+      { class: 'hint' },
+      'NIST SP 800-63B does not count email codes as an authenticator: leave Email out to require stronger factors.',
+    ),
+    types.map(({ wrapper }) => wrapper),
+  );
+  const remember = h('input', {
+    type: 'number',
+    name: 'rememberDeviceDays',
+    min: 0,
+    max: 90,
+    step: 1,
+    required: true,
+    value: policy.rememberDeviceDays,
+    'data-testid': 'policy-remember-days',
+  });
+  const grace = h('input', {
+    type: 'number',
+    name: 'graceDays',
+    min: 0,
+    max: 30,
+    step: 1,
+    required: true,
+    value: policy.graceDays,
+    'data-testid': 'policy-grace-days',
+  });
+  const aal = claims()?.aal;
+  return h(
+    'section',
+    { 'aria-labelledby': 'policy-title', class: 'card' },
+    h('h2', { id: 'policy-title' }, 'MFA policy'),
+    h(
+      'p',
+      { class: 'hint', 'data-testid': 'owner-mfa-first' },
+      'Owner MFA first: changing the policy, and above all requiring MFA for everyone, needs a sign-in with MFA. Turn on MFA for your own account and sign in with it, so nobody imposes a rule they have not met themselves.',
+    ),
+    aal === 2
+      ? null
+      : h(
+          'p',
+          { class: 'warning', 'data-testid': 'aal-warning' },
+          'You signed in with your password only, so the server will refuse policy changes. ',
+          signInAgain(),
+        ),
+    actionForm({
+      testid: 'policy',
+      submit: 'Save policy',
+      fields: [
+        modeField,
+        typesField,
+        field('Remember devices for (days)', remember, '0 to 90. 0 turns “Remember this device” off.'),
+        field(
+          'Grace period (days)',
+          grace,
+          '0 to 30. After requiring MFA, members may skip it for this many days.',
+        ),
+      ],
+      action: async (form) => {
+        const mode = (form.elements.namedItem('mode') as RadioNodeList).value as MfaPolicy['mode'];
+        const answer = await api<{ policy: MfaPolicy }>(
+          'PUT',
+          `/v1/orgs/${encodeURIComponent(org.orgId)}/mfa-policy`,
+          {
+            mode,
+            allowedFactorTypes: types.filter(({ input }) => input.checked).map(({ type }) => type),
+            rememberDeviceDays: Number(remember.value),
+            graceDays: Number(grace.value),
+          },
+        );
+        await go('/org');
+        flash(`MFA policy saved: ${answer.policy.mode}.`);
+      },
+      onError: (error, box) => {
+        showError(box, error);
+        if (error instanceof ApiError && error.code === 'caller_mfa_required') box.append(' ', signInAgain());
+        return true;
+      },
+    }),
+  );
+}
+
+function membersSection(org: Org, members: Member[]): HTMLElement {
+  const me = claims()?.sub;
+  const rows = members.map((member) =>
+    h(
+      'tr',
+      { 'data-testid': 'member-row', 'data-email': member.email },
+      h('td', { 'data-label': 'Email' }, member.email),
+      h('td', { 'data-label': 'Role' }, member.role),
+      h(
+        'td',
+        { 'data-label': 'MFA', 'data-testid': 'member-mfa' },
+        member.mfaEnabled ? h('span', { class: 'badge on' }, 'On') : h('span', { class: 'badge off' }, 'Off'),
+        member.factorTypes.length ? ` ${member.factorTypes.map((type) => factorNames[type]).join(', ')}` : '',
+      ),
+      h(
+        'td',
+        {},
+        member.mfaEnabled && member.userId !== me
+          ? button('Reset MFA', () => confirmReset(org, member), {
+              class: 'secondary danger',
+              'data-testid': 'reset-mfa',
+            })
+          : '',
+      ),
+    ),
+  );
+  const email = h('input', { type: 'email', name: 'email', required: true, 'data-testid': 'member-email' });
+  const role = h(
+    'select',
+    { name: 'role', 'data-testid': 'member-role' },
+    h('option', { value: 'member' }, 'Member'),
+    h('option', { value: 'admin' }, 'Admin'),
+  );
+  return h(
+    'section',
+    { 'aria-labelledby': 'members-title', class: 'card' },
+    h('h2', { id: 'members-title' }, 'Members'),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { 'data-testid': 'members' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Email', 'Role', 'MFA', ''].map((title) => h('th', { scope: 'col' }, title)),
+          ),
+        ),
+        h('tbody', {}, rows),
+      ),
+    ),
+    h('h3', {}, 'Add a member'),
+    actionForm({
+      testid: 'add-member',
+      submit: 'Add member',
+      fields: [
+        field(
+          'Email address',
+          email,
+          'Someone who already has an account and no organisation. They are asked to accept.',
+        ),
+        field('Role', role),
+      ],
+      action: async () => {
+        const added = await api<{ status?: string }>(
+          'POST',
+          `/v1/orgs/${encodeURIComponent(org.orgId)}/members`,
+          {
+            email: email.value.trim(),
+            role: role.value,
+          },
+        );
+        await go('/org');
+        // Joining takes the person's consent: they accept the invitation from their account.
+        flash(
+          added?.status === 'invited'
+            ? `${email.value.trim()} was invited as ${role.value}; they join once they accept it in their account.`
+            : `${email.value.trim()} was added as ${role.value}.`,
+        );
+      },
+    }),
+  );
+}
+
+function confirmReset(org: Org, member: Member): void {
+  const confirm = button(
+    'Reset MFA',
+    async () => {
+      confirm.disabled = true;
+      box.textContent = '';
+      try {
+        await api(
+          'POST',
+          `/v1/orgs/${encodeURIComponent(org.orgId)}/members/${encodeURIComponent(member.userId)}/mfa-reset`,
+        );
+        await go('/org');
+        flash(`MFA was reset for ${member.email}. They were signed out everywhere and emailed.`);
+      } catch (error) {
+        confirm.disabled = false;
+        showError(box, error, 'reset');
+        if (error instanceof ApiError && error.code === 'caller_mfa_required') box.append(' ', signInAgain());
+      }
+    },
+    { class: 'primary danger', 'data-testid': 'confirm-reset' },
+  );
+  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'reset-error' });
+  show(
+    `Reset MFA for ${member.email}?`,
+    h('p', {}, 'Do this when they lost their phone or their codes. It:'),
+    h(
+      'ul',
+      {},
+      h('li', {}, 'removes all their factors, recovery codes and remembered devices;'),
+      h('li', {}, 'signs them out everywhere;'),
+      h('li', {}, 'emails them about the reset.'),
+    ),
+    h(
+      'p',
+      {},
+      org.policy.mode === 'required'
+        ? 'Your policy requires MFA, so they must set it up again at their next sign-in.'
+        : 'They can set MFA up again from their security settings.',
+    ),
+    box,
+    h(
+      'div',
+      { class: 'actions' },
+      confirm,
+      button('Cancel', () => void go('/org'), { class: 'link', 'data-testid': 'cancel-reset' }),
+    ),
+  );
+}
+
+function auditSection(org: Org, page: EventPage, members: Member[]): HTMLElement {
+  const names = new Map(members.map((member) => [member.userId, member.email]));
+  const who = (id: string) => names.get(id) ?? 'another account';
+  const item = (event: EventPage['events'][number]) =>
+    eventItem(
+      event,
+      event.actorId === event.userId ? who(event.userId) : `${who(event.actorId)} → ${who(event.userId)}`,
+    );
+  const list = h('ul', { class: 'events', 'data-testid': 'audit-log' }, page.events.map(item));
+  let cursor = page.nextCursor;
+  const more = button(
+    'Show more',
+    async () => {
+      if (!cursor) return;
+      more.disabled = true;
+      const next = await api<EventPage>(
+        'GET',
+        `/v1/orgs/${encodeURIComponent(org.orgId)}/events?limit=20&cursor=${encodeURIComponent(cursor)}`,
+      );
+      list.append(...next.events.map(item));
+      cursor = next.nextCursor;
+      more.disabled = false;
+      more.hidden = !cursor;
+    },
+    { 'data-testid': 'more-audit' },
+  );
+  more.hidden = !cursor;
+  return h(
+    'section',
+    { 'aria-labelledby': 'audit-title', class: 'card' },
+    h('h2', { id: 'audit-title' }, 'Audit log'),
+    page.events.length ? list : h('p', {}, 'Nothing yet.'),
+    more,
+  );
+}
+
+/** Organisation admin: MFA policy, members with their MFA status and reset, audit log. */
+export async function orgScreen(): Promise<void> {
+  const id = orgId();
+  if (!id) return go('/account');
+  const base = `/v1/orgs/${encodeURIComponent(id)}`;
+  const org = await api<Org>('GET', base);
+  try {
+    const [members, events] = await Promise.all([
+      api<{ members: Member[] }>('GET', `${base}/members`),
+      api<EventPage>('GET', `${base}/events?limit=20`),
+    ]);
+    show(
+      org.name,
+      h('p', { class: 'hint' }, 'Organisation settings'),
+      policyForm(org),
+      membersSection(org, members.members),
+      auditSection(org, events, members.members),
+    );
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'forbidden') throw error;
+    show(
+      org.name,
+      h(
+        'p',
+        {},
+        `This organisation’s MFA policy is ${org.policy.mode}. Only owners and admins can manage it.`,
+      ),
+    );
+  }
+}
