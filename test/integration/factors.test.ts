@@ -2,8 +2,9 @@
  * Managing factors (API.md "Factors"), over HTTP: enrolling TOTP (RFC 6238 / Google's Key Uri
  * Format, 160-bit secrets per RFC 4226 R6), SMS and email; recovery codes (10, 80 bits,
  * single use, shown once); changing a phone number; removing factors and regenerating codes
- * with a verification; the limits (5 active factors, pending factors expire after 15 min);
- * and the security email the account owner gets on every change.
+ * with a verification (the last factor takes the recovery codes and remembered devices with
+ * it); the limits (5 active factors, pending factors expire after 15 min); and the security
+ * email the account owner gets on every change.
  */
 import { describe, expect, it } from 'vitest';
 import { activateFactor, getFactor, listFactors } from '../../shared/db/factors.ts';
@@ -329,6 +330,41 @@ describe('removing factors and regenerating recovery codes', () => {
       mfaEnabled: false,
     });
     expect((await logIn(user.email)).body.status).toBe('authenticated');
+  });
+
+  it('removing the last factor forgets remembered devices: after re-enrolling, an old deviceToken no longer skips MFA', async () => {
+    const user = await account();
+    const totp = await enrollTotp(user);
+    const remembered = await verify({
+      mfaToken: await mfaToken(user.email),
+      factorId: totp.factorId,
+      code: appCode(totp.secret),
+      rememberDevice: true,
+    });
+    expect(remembered.status).toBe(200);
+    const { deviceToken } = remembered.body;
+    expect(deviceToken).toEqual(expect.any(String));
+    const withDevice = () =>
+      call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD, deviceToken } });
+    expect((await withDevice()).body).toEqual({
+      ...answers.authenticated,
+      mfa: { enabled: true, suggested: false },
+    });
+
+    const removed = await call('DELETE', `/v1/mfa/factors/${totp.factorId}`, {
+      token: user.accessToken,
+      body: { verification: { recoveryCode: totp.recoveryCodes?.[0] } },
+    });
+    expect(removed.status).toBe(204);
+    const devices = await call('GET', '/v1/mfa/devices', { token: user.accessToken });
+    expect(devices.body).toEqual({ devices: [] });
+
+    // A factor enrolled later is asked for, whatever device the login comes from.
+    const again = await enrollTotp(user);
+    const login = await withDevice();
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ status: 'mfa_required', mfaToken: expect.any(String) });
+    expect(login.body.factors.map((f: { id: string }) => f.id)).toEqual([again.factorId]);
   });
 
   it('abandoning a pending factor needs no verification', async () => {

@@ -1,7 +1,10 @@
 /**
  * Attacks on the second factor, through the HTTP API with real parallel requests:
  * - double spending: one SMS code, one recovery code, one TOTP code presented many times at once
- *   (DESIGN principle 3: every state change is one conditional write or transaction);
+ *   (DESIGN principle 3: every state change is one conditional write or transaction), also
+ *   across operations: one verification for several replacements of a factor, or one TOTP code
+ *   for removing its own factor and regenerating recovery codes;
+ * - parallel guessing of a pending factor's first code (attempts reserved before comparing);
  * - TOTP replay (RFC 6238 §5.2: "the verifier MUST NOT accept the second attempt of the OTP");
  * - cross use: a code or challenge carried to another challenge, another user's login, or
  *   another purpose (login / enrollment / verification);
@@ -12,8 +15,10 @@
  *   six ASCII digits, no trimming, no full-width digits), which must not cost an attempt either.
  */
 import { decodeJwt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { handler as createFactor } from '../../functions/mfa/factors-create.ts';
 import { getChallenge } from '../../shared/db/challenges.ts';
+import { db } from '../../shared/db/client.ts';
 import { type Answer, call, PASSWORD } from '../support/api.ts';
 import {
   account,
@@ -23,6 +28,7 @@ import {
   challenge,
   enrollSms,
   enrollTotp,
+  invoke,
   mfaToken,
   otherThan,
   smsCode,
@@ -114,6 +120,57 @@ describe('double spending under parallel requests', () => {
       (await verify({ mfaToken: next, challengeId: fresh.body.challengeId, code: await smsCode(sms.phone) }))
         .body,
     ).toEqual(answers.authenticated);
+  });
+
+  it('race: 20 parallel recovery-code regenerations with ONE /codes challenge code (no login involved) → exactly one 201, the challenge spent', async () => {
+    // The test above shares one mfaToken, so the login's single use alone would stop the
+    // others; here nothing but the challenge itself (purpose verify) can stop a second use.
+    const user = await account();
+    const sms = await enrollSms(user);
+    const sent = await call('POST', `/v1/mfa/factors/${sms.factorId}/codes`, { token: user.accessToken });
+    expect(sent.status).toBe(201);
+    const verification = { challengeId: sent.body.challengeId, code: await smsCode(sms.phone) };
+    await warmUp(20);
+
+    const all = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call('POST', '/v1/mfa/recovery-codes', { token: user.accessToken, body: { verification } }),
+      ),
+    );
+    console.log('20 parallel regenerations with one /codes code:', tally(all));
+
+    const won = all.filter((answer) => answer.status === 201);
+    expect(won).toHaveLength(1);
+    // The others: 410 (held one of the 5 reserved attempts but lost the transaction that marks
+    // the challenge used, or came after it), or 429 too_many_attempts (the 5 were all reserved).
+    // The challenge's 5 attempts come before the user's guard (10), so never `locked`.
+    for (const lost of all.filter((answer) => answer.status !== 201)) {
+      expect([410, 429]).toContain(lost.status);
+      expect(lost.body).toEqual(lost.status === 410 ? answers.challengeExpired : answers.tooManyAttempts);
+    }
+    const stored = await getChallenge(sent.body.challengeId);
+    expect(stored?.usedAt).toEqual(expect.any(String));
+    expect(stored?.attempts).toBeLessThanOrEqual(5);
+
+    // One new set: the winner's codes work, the enrollment's do not, and one event says so.
+    const fresh = won[0]?.body.recoveryCodes as string[];
+    const old = await call('POST', '/v1/mfa/recover', {
+      body: { mfaToken: await mfaToken(user.email), recoveryCode: sms.recoveryCodes?.[0] },
+    });
+    expect(old.body).toEqual(answers.codeInvalid());
+    const current = await call('POST', '/v1/mfa/recover', {
+      body: { mfaToken: await mfaToken(user.email), recoveryCode: fresh[0] },
+    });
+    expect(current.body).toEqual({ ...answers.authenticated, recoveryCodesRemaining: 9 });
+    const events = await allEvents(current.body.accessToken);
+    // The first set came with the factor; exactly one more.
+    expect(events.filter((e) => e.type === 'recovery_codes.generated')).toHaveLength(2);
+    // Spent for good: the same verification once more is 410.
+    const again = await call('POST', '/v1/mfa/recovery-codes', {
+      token: user.accessToken,
+      body: { verification },
+    });
+    expect(again.body).toEqual(answers.challengeExpired);
   });
 
   it('race: ONE recovery code sent with 20 logins at once works exactly once', async () => {
@@ -216,6 +273,172 @@ describe('double spending under parallel requests', () => {
     expect(lost).toEqual(
       lost.error.message === alreadyUsed.error.message ? alreadyUsed : answers.codeInvalid(),
     );
+  });
+});
+
+describe('one proof, one use, across different operations', () => {
+  it('race: 3 parallel replacements of ONE SMS factor with ONE verification → exactly one 201; the losers leave no factor or challenge behind', async () => {
+    const user = await account();
+    const old = await enrollSms(user);
+    const sent = await call('POST', `/v1/mfa/factors/${old.factorId}/codes`, { token: user.accessToken });
+    const verification = { challengeId: sent.body.challengeId, code: await smsCode(old.phone) };
+    const phones = [uniquePhone(), uniquePhone(), uniquePhone()];
+
+    // In process, so that the ids each request wrote (and never answered) can be seen.
+    const send = vi.spyOn(db, 'send');
+    const all = await Promise.all(
+      phones.map((phoneNumber) =>
+        invoke(createFactor, 'POST', '/v1/mfa/factors', {
+          token: user.accessToken,
+          body: { type: 'sms', password: PASSWORD, phoneNumber, replaces: old.factorId, verification },
+        }),
+      ),
+    );
+    const written = send.mock.calls.flatMap(([command]) => {
+      const input = command.input as {
+        Item?: Record<string, string>;
+        TransactItems?: { Put?: { Item?: Record<string, string> } }[];
+      };
+      return [input.Item, ...(input.TransactItems ?? []).map((item) => item.Put?.Item)];
+    });
+    send.mockRestore();
+    console.log('3 parallel replacements with one verification:', tally(all));
+
+    const won = all.filter((answer) => answer.status === 201);
+    expect(won).toHaveLength(1);
+    for (const lost of all.filter((answer) => answer.status !== 201)) {
+      expect(lost.status).toBe(410);
+      expect(lost.body).toEqual(answers.challengeExpired);
+    }
+    const winner = won[0]?.body;
+
+    // The user's factors: the old active one and the winner's pending one, nothing else.
+    const listed = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+    expect(listed.body.factors.map((f: { id: string; status: string }) => [f.id, f.status]).sort()).toEqual(
+      [
+        [old.factorId, 'active'],
+        [winner.factor.id, 'pending'],
+      ].sort(),
+    );
+    // Every factor and enrollment challenge a loser wrote is gone: its id activates nothing,
+    // even with the code its phone received.
+    const factorIds = written
+      .filter((item) => item?.sk?.startsWith('FACTOR#') && item.status === 'pending')
+      .map((item) => item?.factorId as string);
+    const challengeIds = written
+      .filter((item) => item?.pk?.startsWith('CHALLENGE#') && item.purpose === 'enroll')
+      .map((item) => item?.challengeId as string);
+    expect(factorIds).toContain(winner.factor.id);
+    expect(challengeIds).toContain(winner.challengeId);
+    for (const factorId of factorIds.filter((id) => id !== winner.factor.id)) {
+      const activated = await call('POST', `/v1/mfa/factors/${factorId}/activate`, {
+        token: user.accessToken,
+        body: { code: '123456' },
+      });
+      expect(activated.status).toBe(404);
+      expect(activated.body).toEqual(answers.notFound);
+    }
+    for (const challengeId of challengeIds.filter((id) => id !== winner.challengeId)) {
+      expect(await getChallenge(challengeId)).toBeUndefined();
+    }
+    // The winner's change goes through.
+    const phone = phones[all.findIndex((answer) => answer.status === 201)] as string;
+    const activated = await call('POST', `/v1/mfa/factors/${winner.factor.id}/activate`, {
+      token: user.accessToken,
+      body: { code: await smsCode(phone), challengeId: winner.challengeId },
+    });
+    expect(activated.status).toBe(200);
+    const after = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+    expect(after.body.factors.map((f: { id: string }) => f.id)).toEqual([winner.factor.id]);
+  });
+
+  it('race: ONE TOTP code of factor A as the verification of deleting A and of new recovery codes, in parallel → exactly one succeeds', async () => {
+    // The Delete of A cannot also record A's step in the same transaction; the step check sits
+    // in the Delete's condition instead, so the code still works once (RFC 6238 §5.2).
+    const rounds = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const user = await account();
+        const a = await enrollTotp(user);
+        const b = await enrollTotp(user);
+        const verification = { factorId: a.factorId, code: appCode(a.secret) };
+        const [removed, regenerated] = await Promise.all([
+          call('DELETE', `/v1/mfa/factors/${a.factorId}`, {
+            token: user.accessToken,
+            body: { verification },
+          }),
+          call('POST', '/v1/mfa/recovery-codes', { token: user.accessToken, body: { verification } }),
+        ]);
+        return { user, a, b, removed, regenerated };
+      }),
+    );
+    for (const { user, a, b, removed, regenerated } of rounds) {
+      const outcome = [removed.status, regenerated.status];
+      expect([
+        [204, 401],
+        [204, 404],
+        [401, 201],
+      ]).toContainEqual(outcome);
+      const lost = removed.status === 204 ? regenerated : removed;
+      // Already used (the step, or the factor, was taken by the other write).
+      expect(['code_invalid', 'not_found']).toContain(lost.body.error.code);
+
+      const listed = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+      const recovered = await call('POST', '/v1/mfa/recover', {
+        body: { mfaToken: await mfaToken(user.email), recoveryCode: a.recoveryCodes?.[0] },
+      });
+      if (removed.status === 204) {
+        // Removed, and the recovery codes shown at enrollment are still the set.
+        expect(listed.body.factors.map((f: { id: string }) => f.id)).toEqual([b.factorId]);
+        expect(recovered.body).toEqual({ ...answers.authenticated, recoveryCodesRemaining: 9 });
+      } else {
+        // New codes, and A is still there.
+        expect(listed.body.factors.map((f: { id: string }) => f.id).sort()).toEqual(
+          [a.factorId, b.factorId].sort(),
+        );
+        expect(recovered.body).toEqual(answers.codeInvalid());
+      }
+    }
+  });
+});
+
+describe('guessing the first code of a pending factor', () => {
+  it('attack: 20 parallel wrong codes on a pending TOTP factor → 5 answered 401, the rest 429; then the right code → 429', async () => {
+    const user = await account();
+    const created = await call('POST', '/v1/mfa/factors', {
+      token: user.accessToken,
+      body: { type: 'totp', password: PASSWORD },
+    });
+    const { secret } = created.body;
+    const path = `/v1/mfa/factors/${created.body.factor.id}/activate`;
+    await warmUp(20);
+
+    const all = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call('POST', path, { token: user.accessToken, body: { code: wrongAppCode(secret) } }),
+      ),
+    );
+    console.log('20 parallel wrong first codes:', tally(all));
+    // Each attempt is reserved before the code is compared: at most 5, however many at once.
+    const compared = all.filter((answer) => answer.status === 401);
+    expect(compared.length).toBeLessThanOrEqual(5);
+    for (const answer of compared) expect(answer.body).toEqual(answers.codeInvalid());
+    // One reserved attempt each: 4, 3, 2, … left, never the same count twice.
+    const remaining = compared.map((answer) => answer.body.error.attemptsRemaining as number);
+    expect(remaining.sort()).toEqual([4, 3, 2, 1, 0].slice(0, compared.length).sort());
+    for (const answer of all.filter((a) => a.status !== 401)) {
+      expect(answer.status).toBe(429);
+      expect(answer.body).toEqual(answers.tooManyAttempts);
+    }
+
+    const right = await call('POST', path, { token: user.accessToken, body: { code: appCode(secret) } });
+    expect(right.status).toBe(429);
+    expect(right.body).toEqual(answers.tooManyAttempts);
+    const listed = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+    expect(listed.body).toEqual({
+      factors: [expect.objectContaining({ id: created.body.factor.id, status: 'pending' })],
+      recoveryCodesRemaining: 0,
+      mfaEnabled: false,
+    });
   });
 });
 

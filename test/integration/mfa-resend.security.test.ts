@@ -1,7 +1,8 @@
 /**
  * Resending codes and failed deliveries:
  * - resend as a way around the attempt limit: a resend voids the old code but does NOT reset
- *   the attempts (NIST SP 800-63B-4 §3.1.3.2), and a burned challenge cannot be resent;
+ *   the attempts (NIST SP 800-63B-4 §3.1.3.2), and a burned challenge cannot be resent, at
+ *   login or for a pending factor's first code;
  * - resend flooding: a server-set cooldown (`resend_too_soon`);
  * - a failed SMS/email delivery spends nothing (DESIGN principle 6): no pending factor, no
  *   usable challenge, no send allowance, no replaced code, no spent proof.
@@ -19,6 +20,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as createChallenge } from '../../functions/mfa/challenges-create.ts';
 import { handler as resendChallenge } from '../../functions/mfa/challenges-resend.ts';
+import { handler as createFactor } from '../../functions/mfa/factors-create.ts';
+import { handler as resendFactorCode } from '../../functions/mfa/factors-resend.ts';
 import { config } from '../../shared/config.ts';
 import { getChallenge } from '../../shared/db/challenges.ts';
 import { db } from '../../shared/db/client.ts';
@@ -169,6 +172,47 @@ describe('resend', () => {
     const again = await resendInProcess(token, challengeId);
     expect(again.status).toBe(429);
     expect(again.body).toEqual(answers.tooManyAttempts);
+  });
+
+  it('a resend does not renew the burned first code of a pending SMS factor: 5 wrong codes, then resend → 429 too_many_attempts, nothing sent', async () => {
+    // More sends must not buy more guesses at the enrollment code either; the user starts over.
+    const user = await account();
+    const phone = uniquePhone();
+    const created = await invoke(createFactor, 'POST', '/v1/mfa/factors', {
+      token: user.accessToken,
+      body: { type: 'sms', password: PASSWORD, phoneNumber: phone },
+    });
+    expect(created.status).toBe(201);
+    const factorId: string = created.body.factor.id;
+    const { challengeId } = created.body;
+    const code = await smsCode(phone);
+    const activate = (guess: string) =>
+      call('POST', `/v1/mfa/factors/${factorId}/activate`, {
+        token: user.accessToken,
+        body: { code: guess, challengeId },
+      });
+
+    const wrong = [];
+    for (let i = 0; i < 5; i++) wrong.push(await activate(otherThan(code)));
+    expect(wrong.map((answer) => answer.body)).toEqual([4, 3, 2, 1, 0].map((n) => answers.codeInvalid(n)));
+
+    // Past the cooldown, so only the burned challenge can refuse it.
+    await sleep(AFTER_COOLDOWN_MS);
+    const resent = await invoke(resendFactorCode, 'POST', `/v1/mfa/factors/${factorId}/resend`, {
+      token: user.accessToken,
+      pathParameters: { factorId },
+    });
+    expect(resent.status).toBe(429);
+    expect(resent.body).toEqual(answers.tooManyAttempts);
+    expect(resent.headers.get('retry-after')).toBe('1');
+    expect(await smsCount(phone)).toBe(1);
+    // Still burned: the right code does not activate it.
+    const right = await activate(code);
+    expect(right.status).toBe(429);
+    expect(right.body).toEqual(answers.tooManyAttempts);
+    expect((await getChallenge(challengeId))?.attempts).toBe(5);
+    const listed = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+    expect(listed.body.factors).toEqual([expect.objectContaining({ id: factorId, status: 'pending' })]);
   });
 
   it('a TOTP challenge has nothing to resend', async () => {

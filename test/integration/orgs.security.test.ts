@@ -7,13 +7,18 @@
  *   every organisation route: always the same 404 as for an organisation that does not exist;
  * - a stolen password alone (aal 1) changing the policy or resetting a member: the caller must
  *   have used MFA (DESIGN "Flows: Org policy");
+ * - member capture: an organisation "adding" a stranger by email to relax or reset their MFA;
+ *   joining is an invitation the user accepts (with MFA when they have it), or declines;
  * - scope escape with the enrollment token (`scope: "mfa:enroll"`): on every bearer route of the
  *   route table, as a refresh token, and after its session ended;
- * - factor-type downgrade: using a factor of a type the organisation no longer allows, also with
- *   a challenge started before the change;
- * - escaping the policy by removing the last factor (`mfa_required_by_policy`), without spending
- *   the verification;
- * - races (real parallel requests): one user joined to two organisations, or creating two;
+ * - factor-type downgrade: using a factor of a type the organisation no longer allows (at login,
+ *   as a verification, to activate), also with a challenge started before the change; and
+ *   narrowing the allowed types so that a member's MFA stops counting, under `off`, `optional`
+ *   or a grace period (the member must enroll an allowed type, proving a recovery code);
+ * - escaping the policy by removing the last factor (`mfa_required_by_policy`, counting allowed
+ *   types only), without spending the verification;
+ * - races (real parallel requests): one user accepting invitations of three organisations at once,
+ *   or creating five; one enrollment token activating two factors at once;
  * - tampered audit-log cursors, and another organisation's cursor.
  */
 import { decodeJwt } from 'jose';
@@ -24,25 +29,33 @@ import { call, logIn, PASSWORD } from '../support/api.ts';
 import {
   type Account,
   account,
+  allEvents,
   answers,
   appCode,
   challenge,
+  emailsTo,
   enrollSms,
   enrollTotp,
   mfaToken,
   smsCode,
   smsCount,
+  uniquePhone,
   verify,
 } from '../support/mfa.ts';
 import {
+  acceptInvitation,
   addMember,
   createOrg,
   DEFAULT_POLICY,
+  declineInvitation,
+  invitation,
   type MfaAccount,
   member,
+  myInvitations,
   orgErrors,
   orgEvents,
   orgWithMfaOwner,
+  type Policy,
   putPolicy,
   setPolicy,
   withMfa,
@@ -120,8 +133,9 @@ describe('role checks (broken function-level authorisation)', () => {
     const add = await addMember(user.accessToken, orgId, stranger.email, 'admin');
     expect(add.status).toBe(403);
     expect(add.body).toEqual(orgErrors.forbidden);
-    // The stranger is in no organisation.
+    // The stranger is in no organisation, and was not even invited.
     expect(decodeJwt((await logIn(stranger.email)).body.accessToken).org).toBeUndefined();
+    expect((await myInvitations(stranger.accessToken)).body).toEqual({ invitations: [] });
 
     const reset = await call('POST', `/v1/orgs/${orgId}/members/${admin.userId}/mfa-reset`, {
       token: user.accessToken,
@@ -152,7 +166,7 @@ describe('role checks (broken function-level authorisation)', () => {
     expect(logged).toMatchObject({ userId: other.userId, actorId: admin.userId });
   });
 
-  it('attack: an admin adding someone as owner → 400 invalid_request (body.role), nobody added', async () => {
+  it('attack: an admin adding someone as owner → 400 invalid_request (body.role), nobody added or invited', async () => {
     const stranger = await account();
     const answer = await call('POST', `/v1/orgs/${orgId}/members`, {
       token: admin.accessToken,
@@ -162,6 +176,7 @@ describe('role checks (broken function-level authorisation)', () => {
     expect(answer.body).toEqual(orgErrors.invalidRequest('body.role'));
     const listed = await call('GET', `/v1/orgs/${orgId}/members`, { token: owner.accessToken });
     expect(listed.body.members.map((m: { userId: string }) => m.userId)).not.toContain(stranger.userId);
+    expect((await myInvitations(stranger.accessToken)).body).toEqual({ invitations: [] });
   });
 });
 
@@ -309,6 +324,81 @@ describe('a stolen password alone (aal 1 token)', () => {
   });
 });
 
+describe("member capture: joining takes the invitee's consent", () => {
+  /**
+   * Attack: anyone can create an organisation. Were "add member" a membership, its owner could
+   * add a stranger by email, then relax the stranger's MFA by policy (a stolen password alone
+   * then logs in) or reset their factors (denial of service). Now it is an invitation, and the
+   * organisation has no power over the invitee until they accept, with MFA if they have it.
+   */
+  it('attack: an org invites a victim who has TOTP, sets `off` and email-only, and resets them → no effect until accepted; aal 1 cannot accept; declined, it is gone', async () => {
+    const { orgId, owner: attacker } = await orgWithMfaOwner('Totally Legit');
+    const victim = await account();
+    const totp = await enrollTotp(victim);
+    expect(decodeJwt(victim.accessToken).aal).toBe(1); // as with a stolen password
+
+    const invited = await addMember(attacker.accessToken, orgId, victim.email, 'member');
+    expect(invited.status).toBe(201);
+    expect(invited.body).toEqual({ userId: victim.userId, role: 'member', status: 'invited' });
+    await setPolicy(attacker.accessToken, orgId, { mode: 'off', allowedFactorTypes: ['email'] });
+
+    // The policy is not the victim's: their login still asks for their TOTP factor.
+    const login = await logIn(victim.email);
+    expect(login.status).toBe(200);
+    expect(login.body).toEqual({
+      status: 'mfa_required',
+      mfaToken: expect.any(String),
+      expiresIn: 600,
+      factors: [expect.objectContaining({ id: totp.factorId, type: 'totp', status: 'active' })],
+    });
+    // Nor can the organisation reset them, or see them.
+    const reset = await call('POST', `/v1/orgs/${orgId}/members/${victim.userId}/mfa-reset`, {
+      token: attacker.accessToken,
+    });
+    expect(reset.status).toBe(404);
+    expect(reset.body).toEqual(answers.notFound);
+    const members = await call('GET', `/v1/orgs/${orgId}/members`, { token: attacker.accessToken });
+    expect(members.body.members.map((m: { userId: string }) => m.userId)).toEqual([attacker.userId]);
+    const factors = await call('GET', '/v1/mfa/factors', { token: victim.accessToken });
+    expect(factors.body).toMatchObject({ mfaEnabled: true, recoveryCodesRemaining: 10 });
+
+    // A stolen password alone (aal 1) cannot accept on the victim's behalf.
+    expect((await myInvitations(victim.accessToken)).body).toEqual({
+      invitations: [invitation(orgId, 'Totally Legit', 'member')],
+    });
+    const accepted = await acceptInvitation(victim.accessToken, orgId);
+    expect(accepted.status).toBe(403);
+    expect(accepted.body).toEqual(orgErrors.callerMfaRequired);
+    expect((await logIn(victim.email)).body.status).toBe('mfa_required');
+    const logged = await orgEvents(attacker.accessToken, orgId);
+    expect(logged.filter((event) => event.userId === victim.userId).map((event) => event.type)).toEqual([
+      'org.member_invited',
+    ]);
+
+    // The victim was told, and declines.
+    const notice = (await emailsTo(victim.email)).find(
+      (mail) => mail.Subject === 'Serverless MFA: you were invited to an organisation',
+    );
+    expect(notice?.Body.text_part).toContain('"Totally Legit"');
+    expect(notice?.Body.text_part).toContain('Nothing changes unless you accept it');
+    const declined = await declineInvitation(victim.accessToken, orgId);
+    expect(declined.status).toBe(204);
+    expect((await myInvitations(victim.accessToken)).body).toEqual({ invitations: [] });
+    // Gone even for an aal 2 session of the victim.
+    const aal2 = await verify({
+      mfaToken: await mfaToken(victim.email),
+      factorId: totp.factorId,
+      code: appCode(totp.secret),
+    });
+    expect(decodeJwt(aal2.body.accessToken).aal).toBe(2);
+    const late = await acceptInvitation(aal2.body.accessToken, orgId);
+    expect(late.status).toBe(404);
+    expect(late.body).toEqual(answers.notFound);
+    const after = await call('GET', `/v1/orgs/${orgId}/members`, { token: attacker.accessToken });
+    expect(after.body.members.map((m: { userId: string }) => m.userId)).toEqual([attacker.userId]);
+  });
+});
+
 describe('scope escape with the enrollment token', () => {
   let orgId: string;
   let user: Account;
@@ -388,7 +478,7 @@ describe('scope escape with the enrollment token', () => {
   });
 });
 
-describe('factor-type downgrade', () => {
+describe('factor-type downgrade at login', () => {
   it('attack: a challenge for an SMS factor the policy no longer allows → 403 factor_type_not_allowed, no SMS sent', async () => {
     const { orgId, owner } = await orgWithMfaOwner();
     const user = await member(owner.accessToken, orgId);
@@ -427,6 +517,166 @@ describe('factor-type downgrade', () => {
   });
 });
 
+describe('factor-type downgrade: a policy may make MFA stronger, never switch it off', () => {
+  /**
+   * Attack: an admin (or whoever holds an admin's session) narrows `allowedFactorTypes` so that a
+   * member's only factors no longer count, hoping the member then logs in with the password
+   * alone, or that the password alone enrolls a new factor (and with it an aal 2 session).
+   */
+  const enrollmentRequired = (allowedFactorTypes: string[]) => ({
+    status: 'mfa_enrollment_required',
+    enrollmentToken: expect.any(String),
+    expiresIn: 600,
+    allowedFactorTypes,
+  });
+
+  it.each<[string, Partial<Policy>]>([
+    ['optional', { mode: 'optional' }],
+    ['off', { mode: 'off' }],
+    ['required during a grace period', { mode: 'required', graceDays: 7 }],
+  ])(
+    'attack: an SMS-only member, the policy %s and TOTP-only → mfa_enrollment_required (never authenticated); enrolling TOTP needs a recovery code',
+    async (_name, mode) => {
+      const { orgId, owner } = await orgWithMfaOwner();
+      const user = await member(owner.accessToken, orgId);
+      const sms = await enrollSms(user);
+      const recoveryCodes = sms.recoveryCodes as string[];
+      await setPolicy(owner.accessToken, orgId, { ...mode, allowedFactorTypes: ['totp'] });
+
+      const login = await logIn(user.email);
+      expect(login.status).toBe(200);
+      expect(login.body).toEqual(enrollmentRequired(['totp']));
+      const token: string = login.body.enrollmentToken;
+      expect(decodeJwt(token)).toMatchObject({ scope: 'mfa:enroll', aal: 1 });
+
+      // The password alone does not mint a factor.
+      const bare = await call('POST', '/v1/mfa/factors', {
+        token,
+        body: { type: 'totp', password: PASSWORD },
+      });
+      expect(bare.status).toBe(403);
+      expect(bare.body).toEqual(answers.verificationRequired);
+      // Nor does the disallowed factor prove anything (its code can still be sent: /codes takes
+      // the enrollment token).
+      const sent = await call('POST', `/v1/mfa/factors/${sms.factorId}/codes`, { token });
+      expect(sent.status).toBe(201);
+      const bySms = await call('POST', '/v1/mfa/factors', {
+        token,
+        body: {
+          type: 'totp',
+          password: PASSWORD,
+          verification: { challengeId: sent.body.challengeId, code: await smsCode(sms.phone) },
+        },
+      });
+      expect(bySms.status).toBe(403);
+      expect(bySms.body).toEqual(orgErrors.factorTypeNotAllowed);
+      expect((await call('GET', '/v1/mfa/factors', { token })).body.factors).toEqual([
+        expect.objectContaining({ id: sms.factorId, type: 'sms', status: 'active' }),
+      ]);
+
+      // A recovery code is a current means: 201, and the activation opens a full aal 2 session.
+      const created = await call('POST', '/v1/mfa/factors', {
+        token,
+        body: { type: 'totp', password: PASSWORD, verification: { recoveryCode: recoveryCodes[0] } },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.factor).toMatchObject({ type: 'totp', status: 'pending' });
+      const activated = await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
+        token,
+        body: { code: appCode(created.body.secret) },
+      });
+      expect(activated.status).toBe(200);
+      // Not the first factor: no new recovery codes.
+      expect(activated.body).toEqual({
+        factor: expect.objectContaining({ id: created.body.factor.id, type: 'totp', status: 'active' }),
+        ...answers.authenticated,
+      });
+      expect(decodeJwt(activated.body.accessToken)).toMatchObject({
+        scope: 'full',
+        aal: 2,
+        amr: ['pwd', 'otp', 'mfa'],
+      });
+      const listed = await call('GET', '/v1/mfa/factors', { token: activated.body.accessToken });
+      expect(listed.body.recoveryCodesRemaining).toBe(9);
+      // The enrollment session is over, and the next login asks for the new factor only.
+      expect((await call('GET', '/v1/mfa/factors', { token })).status).toBe(401);
+      const next = await logIn(user.email);
+      expect(next.body.status).toBe('mfa_required');
+      expect(next.body.factors.map((f: { id: string }) => f.id)).toEqual([created.body.factor.id]);
+    },
+  );
+
+  it('attack: a factor of a disallowed type as the verification for new recovery codes or a removal → 403 factor_type_not_allowed, nothing changed', async () => {
+    const { orgId, owner } = await orgWithMfaOwner();
+    const user = await member(owner.accessToken, orgId);
+    const totp = await enrollTotp(user);
+    const sms = await enrollSms(user);
+    await setPolicy(owner.accessToken, orgId, { mode: 'required', allowedFactorTypes: ['totp'] });
+
+    const smsProof = async () => {
+      const sent = await call('POST', `/v1/mfa/factors/${sms.factorId}/codes`, { token: user.accessToken });
+      expect(sent.status).toBe(201);
+      return { challengeId: sent.body.challengeId, code: await smsCode(sms.phone) };
+    };
+    const regenerated = await call('POST', '/v1/mfa/recovery-codes', {
+      token: user.accessToken,
+      body: { verification: await smsProof() },
+    });
+    expect(regenerated.status).toBe(403);
+    expect(regenerated.body).toEqual(orgErrors.factorTypeNotAllowed);
+    const removed = await call('DELETE', `/v1/mfa/factors/${sms.factorId}`, {
+      token: user.accessToken,
+      body: { verification: await smsProof() },
+    });
+    expect(removed.status).toBe(403);
+    expect(removed.body).toEqual(orgErrors.factorTypeNotAllowed);
+
+    const listed = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+    expect(listed.body.recoveryCodesRemaining).toBe(10);
+    expect(listed.body.factors.map((f: { id: string }) => f.id).sort()).toEqual(
+      [totp.factorId, sms.factorId].sort(),
+    );
+    // The codes are the ones shown at enrollment: the first still works.
+    const recovered = await call('POST', '/v1/mfa/recover', {
+      body: { mfaToken: await mfaToken(user.email), recoveryCode: totp.recoveryCodes?.[0] },
+    });
+    expect(recovered.body).toEqual({ ...answers.authenticated, recoveryCodesRemaining: 9 });
+  });
+
+  it('attack: activating a pending SMS factor after the policy stopped allowing SMS → 403 factor_type_not_allowed, the code not consumed', async () => {
+    const { orgId, owner } = await orgWithMfaOwner();
+    const user = await member(owner.accessToken, orgId);
+    const phone = uniquePhone();
+    const created = await call('POST', '/v1/mfa/factors', {
+      token: user.accessToken,
+      body: { type: 'sms', password: PASSWORD, phoneNumber: phone },
+    });
+    expect(created.status).toBe(201);
+    await setPolicy(owner.accessToken, orgId, { mode: 'optional', allowedFactorTypes: ['totp'] });
+
+    const body = { code: await smsCode(phone), challengeId: created.body.challengeId };
+    const answer = await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
+      token: user.accessToken,
+      body,
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toEqual(orgErrors.factorTypeNotAllowed);
+    const listed = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+    expect(listed.body).toEqual({
+      factors: [expect.objectContaining({ id: created.body.factor.id, status: 'pending' })],
+      recoveryCodesRemaining: 0,
+      mfaEnabled: false,
+    });
+    // Refused before the code was looked at: allowed again, the same code activates.
+    await setPolicy(owner.accessToken, orgId, { mode: 'optional' });
+    const activated = await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
+      token: user.accessToken,
+      body,
+    });
+    expect(activated.status).toBe(200);
+  });
+});
+
 describe('escaping the policy by removing the last factor', () => {
   it('attack: deleting the only factor under `required` → 403 mfa_required_by_policy; still listed, the code not spent', async () => {
     const { orgId, owner } = await orgWithMfaOwner();
@@ -449,6 +699,21 @@ describe('escaping the policy by removing the last factor', () => {
     expect(login.status).toBe(200);
   });
 
+  it('attack: under `required` and TOTP-only, deleting the TOTP factor while an SMS one remains → 403 mfa_required_by_policy (a disallowed factor does not count)', async () => {
+    const { orgId, owner } = await orgWithMfaOwner();
+    const user = await member(owner.accessToken, orgId);
+    const totp = await enrollTotp(user);
+    await enrollSms(user);
+    await setPolicy(owner.accessToken, orgId, { mode: 'required', allowedFactorTypes: ['totp'] });
+    const answer = await call('DELETE', `/v1/mfa/factors/${totp.factorId}`, {
+      token: user.accessToken,
+      body: { verification: { factorId: totp.factorId, code: appCode(totp.secret) } },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toEqual(orgErrors.mfaRequiredByPolicy);
+    expect((await logIn(user.email)).body.factors.map((f: { id: string }) => f.id)).toEqual([totp.factorId]);
+  });
+
   it('baseline: with a second factor, one of them may go (204)', async () => {
     const { orgId, owner } = await orgWithMfaOwner();
     const user = await member(owner.accessToken, orgId);
@@ -464,7 +729,7 @@ describe('escaping the policy by removing the last factor', () => {
 });
 
 describe('races (parallel requests)', () => {
-  it('race: three organisations add the same user at once → exactly one 201, the others 409 already_in_org', async () => {
+  it('race: three organisations invite the same user and the user accepts all three at once → exactly one 200, the others 409 already_in_org', async () => {
     const orgs = await Promise.all(
       [0, 1, 2].map(async () => {
         const owner = await account();
@@ -472,14 +737,28 @@ describe('races (parallel requests)', () => {
       }),
     );
     const target = await account();
-    const results = await Promise.all(
+    // Invitations do not bind the user: all three are sent, at once.
+    const invited = await Promise.all(
       orgs.map(({ owner, orgId }) => addMember(owner.accessToken, orgId, target.email, 'admin')),
     );
-    expect(results.map((result) => result.status).sort()).toEqual([201, 409, 409]);
+    expect(invited.map((answer) => answer.status)).toEqual([201, 201, 201]);
+    expect((await myInvitations(target.accessToken)).body.invitations).toHaveLength(3);
+
+    const results = await Promise.all(orgs.map(({ orgId }) => acceptInvitation(target.accessToken, orgId)));
+    expect(results.map((result) => result.status).sort()).toEqual([200, 409, 409]);
     for (const result of results.filter((r) => r.status === 409))
       expect(result.body).toEqual(orgErrors.alreadyInOrg);
+    const winner = orgs[results.findIndex((result) => result.status === 200)];
+    expect(results.find((result) => result.status === 200)?.body).toEqual({
+      orgId: winner?.orgId,
+      role: 'admin',
+    });
+    // And one after the other: a member cannot accept another organisation either.
+    const loser = orgs.find(({ orgId }) => orgId !== winner?.orgId);
+    const later = await acceptInvitation(target.accessToken, loser?.orgId as string);
+    expect(later.status).toBe(409);
+    expect(later.body).toEqual(orgErrors.alreadyInOrg);
 
-    const winner = orgs[results.findIndex((result) => result.status === 201)];
     expect(decodeJwt((await logIn(target.email)).body.accessToken)).toMatchObject({
       org: winner?.orgId,
       role: 'admin',
@@ -488,6 +767,63 @@ describe('races (parallel requests)', () => {
       const listed = await call('GET', `/v1/orgs/${orgId}/members`, { token: owner.accessToken });
       const ids = listed.body.members.map((m: { userId: string }) => m.userId);
       expect(ids.includes(target.userId)).toBe(orgId === winner?.orgId);
+      const added = (await orgEvents(owner.accessToken, orgId)).filter(
+        (event) => event.type === 'org.member_added' && event.userId === target.userId,
+      );
+      expect(added).toHaveLength(orgId === winner?.orgId ? 1 : 0);
+    }
+  });
+
+  it('race: two pending factors activated at once with ONE enrollment token → at most one full session; the enrollment token is then refused', async () => {
+    const { orgId, owner } = await orgWithMfaOwner();
+    await setPolicy(owner.accessToken, orgId, { mode: 'required' });
+    const user = await member(owner.accessToken, orgId);
+    const login = await logIn(user.email);
+    expect(login.body.status).toBe('mfa_enrollment_required');
+    const token: string = login.body.enrollmentToken;
+    const pending = [];
+    for (let i = 0; i < 2; i++) {
+      const created = await call('POST', '/v1/mfa/factors', {
+        token,
+        body: { type: 'totp', password: PASSWORD },
+      });
+      expect(created.status).toBe(201);
+      pending.push(created.body as { factor: { id: string }; secret: string });
+    }
+
+    const all = await Promise.all(
+      pending.map(({ factor, secret }) =>
+        call('POST', `/v1/mfa/factors/${factor.id}/activate`, { token, body: { code: appCode(secret) } }),
+      ),
+    );
+    const won = all.filter((answer) => answer.status === 200);
+    expect(won.length).toBeLessThanOrEqual(1);
+    for (const lost of all.filter((answer) => answer.status !== 200)) {
+      // The enrollment session ended in the winner's write (401), or the count kept moving (409).
+      expect([401, 409]).toContain(lost.status);
+      expect(['unauthorized', 'factor_not_pending']).toContain(lost.body.error.code);
+      expect(lost.body.accessToken).toBeUndefined();
+    }
+    expect(won).toHaveLength(1);
+    expect(won[0]?.body).toMatchObject({ status: 'authenticated', recoveryCodes: expect.any(Array) });
+    const session = won[0]?.body;
+    expect(decodeJwt(session.accessToken)).toMatchObject({ scope: 'full', aal: 2 });
+
+    // One full session was opened, and the enrollment token is over.
+    const events = await allEvents(session.accessToken);
+    expect(events.filter((e) => e.type === 'session.created' && e.details.aal === 2)).toHaveLength(1);
+    for (const [method, path] of [
+      ['GET', '/v1/mfa/factors'],
+      ['POST', `/v1/mfa/factors/${pending[1]?.factor.id}/activate`],
+    ] as const) {
+      const answer = await call(method, path, {
+        token,
+        ...(method === 'POST'
+          ? { body: { code: appCode(pending[1]?.secret as string, new Date(), 1) } }
+          : {}),
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual(answers.unauthorized);
     }
   });
 

@@ -1,8 +1,9 @@
 /**
  * Organisations over HTTP against the local runtime (API.md "Organisations", DESIGN "Flows:
- * Org policy"): creating one, adding members, the MFA policy and what it makes a login answer,
- * forced enrollment with an enrollment token, allowed factor types, "remember this device" turned
- * off, an admin reset of a member who lost their phone, and the organisation's audit log.
+ * Org policy"): creating one, inviting members (who accept or decline: joining takes the user's
+ * consent), the MFA policy and what it makes a login answer, forced enrollment with an
+ * enrollment token, allowed factor types, "remember this device" turned off, an admin reset of
+ * a member who lost their phone, and the organisation's audit log.
  * The attacks on the same endpoints are in orgs.security.test.ts.
  */
 import { decodeJwt } from 'jose';
@@ -33,10 +34,14 @@ import {
   verify,
 } from '../support/mfa.ts';
 import {
+  acceptInvitation,
   addMember,
   createOrg,
   DEFAULT_POLICY,
+  declineInvitation,
+  invitation,
   member,
+  myInvitations,
   orgErrors,
   orgEvents,
   orgWithMfaOwner,
@@ -124,19 +129,37 @@ describe('organisations and members', () => {
     expect(decodeJwt(login.body.accessToken)).toMatchObject({ sub: owner.userId, org: orgId, role: 'owner' });
   });
 
-  it('members: an admin and a member are added (201); already in an org → 409; unknown email → 404; the list shows MFA', async () => {
+  it('members: an admin and a member are invited (201 invited) and join on accepting; already in an org → 409; unknown email → 404; the list shows MFA', async () => {
     const owner = await account();
     const orgId = await createOrg(owner.accessToken);
     const admin = await account();
     const user = await account();
+    const ownerOnly = [
+      { userId: owner.userId, email: owner.email, role: 'owner', mfaEnabled: false, factorTypes: [] },
+    ];
 
-    const addedAdmin = await addMember(owner.accessToken, orgId, admin.email, 'admin');
-    expect(addedAdmin.status).toBe(201);
-    expect(addedAdmin.body).toEqual({ userId: admin.userId, role: 'admin' });
-    // An admin may add members too.
-    const addedMember = await addMember(admin.accessToken, orgId, user.email, 'member');
-    expect(addedMember.status).toBe(201);
-    expect(addedMember.body).toEqual({ userId: user.userId, role: 'member' });
+    const invitedAdmin = await addMember(owner.accessToken, orgId, admin.email, 'admin');
+    expect(invitedAdmin.status).toBe(201);
+    expect(invitedAdmin.body).toEqual({ userId: admin.userId, role: 'admin', status: 'invited' });
+    // Invited is not joined: not listed, no power over the organisation yet.
+    const beforeAccepting = await call('GET', `/v1/orgs/${orgId}/members`, { token: owner.accessToken });
+    expect(beforeAccepting.body).toEqual({ members: ownerOnly });
+    const notYet = await addMember(admin.accessToken, orgId, user.email, 'member');
+    expect(notYet.status).toBe(404);
+    expect(notYet.body).toEqual(answers.notFound);
+    expect((await myInvitations(admin.accessToken)).body).toEqual({
+      invitations: [invitation(orgId, 'Acme', 'admin')],
+    });
+    const accepted = await acceptInvitation(admin.accessToken, orgId);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toEqual({ orgId, role: 'admin' });
+    expect((await myInvitations(admin.accessToken)).body).toEqual({ invitations: [] });
+
+    // An admin may invite members too.
+    const invitedMember = await addMember(admin.accessToken, orgId, user.email, 'member');
+    expect(invitedMember.status).toBe(201);
+    expect(invitedMember.body).toEqual({ userId: user.userId, role: 'member', status: 'invited' });
+    expect((await acceptInvitation(user.accessToken, orgId)).body).toEqual({ orgId, role: 'member' });
 
     // Already in this organisation, or in another one: a user belongs to at most one.
     const again = await addMember(owner.accessToken, orgId, user.email, 'admin');
@@ -147,6 +170,7 @@ describe('organisations and members', () => {
     const taken = await addMember(owner.accessToken, orgId, elsewhere.email, 'member');
     expect(taken.status).toBe(409);
     expect(taken.body).toEqual(orgErrors.alreadyInOrg);
+    expect((await myInvitations(elsewhere.accessToken)).body).toEqual({ invitations: [] });
     // A member cannot start an organisation of their own either.
     const ownOrg = await call('POST', '/v1/orgs', { token: user.accessToken, body: { name: 'Mine' } });
     expect(ownOrg.status).toBe(409);
@@ -175,6 +199,92 @@ describe('organisations and members', () => {
     const read = await call('GET', `/v1/orgs/${orgId}`, { token: user.accessToken });
     expect(read.status).toBe(200);
     expect(read.body).toEqual({ orgId, name: 'Acme', policy: DEFAULT_POLICY });
+  });
+});
+
+describe('invitations (GET /v1/me/invitations, accept, decline)', () => {
+  const invitedSubject = 'Serverless MFA: you were invited to an organisation';
+
+  it('a repeated invitation replaces the earlier one and is emailed; a user with MFA accepts with an aal 2 token and joins', async () => {
+    const { orgId, owner } = await orgWithMfaOwner('Initech');
+    const user = await withMfa(await account());
+    expect(decodeJwt(user.accessToken).aal).toBe(2);
+    expect((await addMember(owner.accessToken, orgId, user.email, 'member')).status).toBe(201);
+    expect((await addMember(owner.accessToken, orgId, user.email, 'admin')).status).toBe(201);
+
+    const listed = await myInvitations(user.accessToken);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ invitations: [invitation(orgId, 'Initech', 'admin')] });
+    const [open] = listed.body.invitations;
+    expect(Date.parse(open.expiresAt) - Date.parse(open.createdAt)).toBe(14 * 86_400_000);
+    const mails = (await emailsTo(user.email)).filter((mail) => mail.Subject === invitedSubject);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]?.Body.text_part).toContain(
+      'You were invited to join the organisation "Initech" as an admin. Nothing changes unless you accept it',
+    );
+
+    const accepted = await acceptInvitation(user.accessToken, orgId);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toEqual({ orgId, role: 'admin' });
+    expect((await myInvitations(user.accessToken)).body).toEqual({ invitations: [] });
+    const twice = await acceptInvitation(user.accessToken, orgId);
+    expect(twice.status).toBe(409);
+    expect(twice.body).toEqual(orgErrors.alreadyInOrg);
+
+    const members = await call('GET', `/v1/orgs/${orgId}/members`, { token: owner.accessToken });
+    expect(members.body.members).toContainEqual({
+      userId: user.userId,
+      email: user.email,
+      role: 'admin',
+      mfaEnabled: true,
+      factorTypes: ['totp'],
+    });
+    // The next login's tokens name the organisation and the role (a recovery code: the TOTP
+    // step of this window was used by withMfa).
+    const recovered = await call('POST', '/v1/mfa/recover', {
+      body: { mfaToken: await mfaToken(user.email), recoveryCode: user.totp.recoveryCodes?.[0] },
+    });
+    expect(recovered.status).toBe(200);
+    expect(decodeJwt(recovered.body.accessToken)).toMatchObject({ org: orgId, role: 'admin' });
+
+    const logged = (await orgEvents(owner.accessToken, orgId)).filter(
+      (event) => event.userId === user.userId,
+    );
+    // Newest first; what the user did before joining (enrolling TOTP) is not the organisation's.
+    expect(logged.map((event) => [event.type, event.actorId, event.details])).toEqual([
+      ['recovery_code.used', user.userId, { remaining: 9 }],
+      ['org.member_added', owner.userId, { role: 'admin' }],
+      ['org.member_invited', owner.userId, { role: 'admin' }],
+      ['org.member_invited', owner.userId, { role: 'member' }],
+    ]);
+  });
+
+  it('declining removes the invitation: no longer listed, accepting → 404, declining again → 404; nobody joined', async () => {
+    const { orgId, owner } = await orgWithMfaOwner();
+    const user = await account();
+    expect((await addMember(owner.accessToken, orgId, user.email, 'member')).status).toBe(201);
+
+    const declined = await declineInvitation(user.accessToken, orgId);
+    expect(declined.status).toBe(204);
+    expect(declined.body).toBeUndefined();
+    expect((await myInvitations(user.accessToken)).body).toEqual({ invitations: [] });
+    for (const answer of [
+      await acceptInvitation(user.accessToken, orgId),
+      await declineInvitation(user.accessToken, orgId),
+    ]) {
+      expect(answer.status).toBe(404);
+      expect(answer.body).toEqual(answers.notFound);
+    }
+    const members = await call('GET', `/v1/orgs/${orgId}/members`, { token: owner.accessToken });
+    expect(members.body.members.map((m: { userId: string }) => m.userId)).toEqual([owner.userId]);
+    const logged = (await orgEvents(owner.accessToken, orgId)).filter(
+      (event) => event.userId === user.userId,
+    );
+    expect(logged.map((event) => event.type)).toEqual(['org.member_invited']);
+    // Still free to start or join another organisation.
+    expect((await call('POST', '/v1/orgs', { token: user.accessToken, body: { name: 'Own' } })).status).toBe(
+      201,
+    );
   });
 });
 
@@ -681,7 +791,7 @@ describe('POST /v1/orgs/{orgId}/members/{userId}/mfa-reset', () => {
 });
 
 describe('GET /v1/orgs/{orgId}/events', () => {
-  it('lists member additions, factor events, policy changes and resets, newest first; limit=2 pages collect each once, in order', async () => {
+  it('lists invitations and member additions, factor events, policy changes and resets, newest first; limit=2 pages collect each once, in order', async () => {
     const { orgId, owner } = await orgWithMfaOwner();
     const admin = await member(owner.accessToken, orgId, 'admin');
     const user = await member(owner.accessToken, orgId);
@@ -697,8 +807,11 @@ describe('GET /v1/orgs/{orgId}/events', () => {
       ['org.policy_changed', owner.userId, owner.userId],
       ['factor.activated', user.userId, user.userId],
       ['factor.added', user.userId, user.userId],
+      // member(): invited by the owner, then accepted (the inviter stays the actor).
       ['org.member_added', user.userId, owner.userId],
+      ['org.member_invited', user.userId, owner.userId],
       ['org.member_added', admin.userId, owner.userId],
+      ['org.member_invited', admin.userId, owner.userId],
       // orgWithMfaOwner: the org is created, then the owner enrolls an authenticator app.
       ['factor.activated', owner.userId, owner.userId],
       ['factor.added', owner.userId, owner.userId],
@@ -721,9 +834,11 @@ describe('GET /v1/orgs/{orgId}/events', () => {
       from: DEFAULT_POLICY,
       to: { ...DEFAULT_POLICY, mode: 'optional' },
     });
-    expect(events.find((e) => e.type === 'org.member_added' && e.userId === admin.userId)?.details).toEqual({
-      role: 'admin',
-    });
+    for (const type of ['org.member_invited', 'org.member_added']) {
+      expect(events.find((e) => e.type === type && e.userId === admin.userId)?.details).toEqual({
+        role: 'admin',
+      });
+    }
 
     const paged = await orgEvents(owner.accessToken, orgId, 2);
     expect(paged).toEqual(events);

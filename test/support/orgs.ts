@@ -61,6 +61,10 @@ export async function orgWithMfaOwner(name = 'Acme'): Promise<{ orgId: string; o
   return { orgId, owner: await withMfa(owner) };
 }
 
+/**
+ * `POST /v1/orgs/{orgId}/members`: since joining takes the user's consent, this INVITES the user
+ * (201 `status: "invited"`); they are a member once they accept (`acceptInvitation`).
+ */
 export function addMember(
   token: string,
   orgId: string,
@@ -70,15 +74,48 @@ export function addMember(
   return call('POST', `/v1/orgs/${orgId}/members`, { token, body: { email, role } });
 }
 
-/** A new account, added to the organisation with `role` (its tokens predate joining: aal 1). */
+/** `POST /v1/me/invitations/{orgId}/accept` (aal 2 when the caller has an active factor). */
+export function acceptInvitation(token: string, orgId: string): Promise<Answer> {
+  return call('POST', `/v1/me/invitations/${orgId}/accept`, { token });
+}
+
+/** `DELETE /v1/me/invitations/{orgId}`: declines. */
+export function declineInvitation(token: string, orgId: string): Promise<Answer> {
+  return call('DELETE', `/v1/me/invitations/${orgId}`, { token });
+}
+
+/** `GET /v1/me/invitations`. */
+export function myInvitations(token: string): Promise<Answer> {
+  return call('GET', '/v1/me/invitations', { token });
+}
+
+/** An open invitation as `GET /v1/me/invitations` lists it (routes.ts `listMyInvitations`). */
+export const invitation = (orgId: string, orgName: string, role: 'admin' | 'member') => ({
+  orgId,
+  orgName,
+  role,
+  createdAt: expect.any(String),
+  expiresAt: expect.any(String),
+});
+
+/**
+ * A new account, invited to the organisation with `role`, which accepted (the account has no
+ * factor, so its aal 1 token may accept). Its tokens predate joining: aal 1 and no `org` or
+ * `role` claim (access checks read the profile, so they work); log in again for a token that
+ * names the organisation.
+ */
 export async function member(
   token: string,
   orgId: string,
   role: 'admin' | 'member' = 'member',
 ): Promise<Account> {
   const user = await account();
-  const added = await addMember(token, orgId, user.email, role);
-  if (added.status !== 201) throw new Error(`add member: ${added.status} ${JSON.stringify(added.body)}`);
+  const invited = await addMember(token, orgId, user.email, role);
+  if (invited.status !== 201)
+    throw new Error(`invite member: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const accepted = await acceptInvitation(user.accessToken, orgId);
+  if (accepted.status !== 200)
+    throw new Error(`accept invitation: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return user;
 }
 
