@@ -199,7 +199,7 @@ export const routes = {
     summary: 'Send a code to an active SMS or email factor, for use in a `verification`.',
     params: mfa.factorIdParams,
     responses: { 201: { description: 'Code sent.', schema: mfa.codeSent } },
-    errors: ['not_found', 'rate_limited', 'delivery_failed'],
+    errors: ['not_found', 'factor_type_not_allowed', 'rate_limited', 'delivery_failed'],
   },
   deleteFactor: {
     method: 'DELETE',
@@ -338,7 +338,7 @@ export const routes = {
     params: orgs.orgParams,
     body: orgs.addMemberBody,
     responses: { 201: { description: 'Added.', schema: orgs.memberAdded } },
-    errors: ['not_found', 'forbidden', 'already_in_org'],
+    errors: ['not_found', 'forbidden', 'already_in_org', 'rate_limited'],
   },
   listMembers: {
     method: 'GET',

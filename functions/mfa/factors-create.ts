@@ -4,10 +4,11 @@ import { config } from '../../shared/config.ts';
 import { deleteChallenge, newChallengeId } from '../../shared/db/challenges.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import {
-  deleteFactor,
+  deletePendingFactor,
   type Factor,
   listFactors,
   pendingFactorPut,
+  proofSpent,
   publicFactor,
   sealTotpSecret,
 } from '../../shared/db/factors.ts';
@@ -116,7 +117,11 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
   }
 
   const challengeId = newChallengeId();
-  const { factor, put } = pendingFactorPut({ ...base, challengeId });
+  const { factor, put } = pendingFactorPut({
+    ...base,
+    challengeId,
+    ...(proof ? { awaitingProof: true } : {}),
+  });
   await transact([put]);
   let challenge: Awaited<ReturnType<typeof startChallenge>>;
   try {
@@ -128,18 +133,18 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     );
   } catch (error) {
     // Nothing is left behind when the code cannot be delivered (and the proof stays unspent).
-    await deleteFactor(user.userId, factorId);
+    await deletePendingFactor(user.userId, factorId);
     throw error;
   }
   // Recorded, and the proof spent, only once the new code is on its way. A parallel request that
   // spent the same proof first wins; this one leaves nothing behind that could be activated.
   try {
     await transact(
-      [...(proof?.items ?? []), ...added],
+      [...(proof?.items ?? []), ...(proof ? [proofSpent(factor)] : []), ...added],
       () => proof?.conflict ?? new ApiError('challenge_expired'),
     );
   } catch (error) {
-    await Promise.all([deleteFactor(user.userId, factorId), deleteChallenge(challengeId)]);
+    await Promise.all([deletePendingFactor(user.userId, factorId), deleteChallenge(challengeId)]);
     throw error;
   }
   if (proof) await reportRecoveryUse(user, proof, context);

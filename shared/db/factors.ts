@@ -30,6 +30,8 @@ export interface Factor {
   replaces?: string;
   /** Pending sms/email: the challenge that carries the confirmation code. */
   challengeId?: string;
+  /** A replacement written before its proof was spent: not activatable until it is. */
+  awaitingProof?: boolean;
   createdAt: string;
   activatedAt?: string;
   lastUsedAt?: string;
@@ -111,8 +113,35 @@ export function pendingFactorPut(factor: Omit<Factor, 'status' | 'expiresAt'>, n
   };
 }
 
-export async function deleteFactor(userId: string, factorId: string): Promise<void> {
-  await db.send(new DeleteCommand({ TableName: table(), Key: factorKey(userId, factorId) }));
+/** Undoes a pending factor whose creation failed; never touches one that became active. */
+export async function deletePendingFactor(userId: string, factorId: string): Promise<void> {
+  try {
+    await db.send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: factorKey(userId, factorId),
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Transaction item: the proof behind a replacement is spent, so the factor may now activate. */
+export function proofSpent(factor: Factor) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: factorKey(factor.userId, factor.factorId),
+      UpdateExpression: 'REMOVE awaitingProof',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pending': 'pending' },
+    },
+  };
 }
 
 /** Transaction item turning a pending factor active; it must still be pending and unexpired. */
@@ -122,7 +151,8 @@ export function activateFactor(factor: Factor, now: Date, totpStep?: number) {
       TableName: table(),
       Key: factorKey(factor.userId, factor.factorId),
       UpdateExpression: `SET #status = :active, activatedAt = :now${totpStep === undefined ? '' : ', lastTotpStep = :step'} REMOVE expiresAt, #ttl, attempts, challengeId`,
-      ConditionExpression: '#status = :pending AND expiresAt > :now',
+      // A replacement whose proof is not spent yet cannot activate: one proof, one replacement.
+      ConditionExpression: '#status = :pending AND expiresAt > :now AND attribute_not_exists(awaitingProof)',
       ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
       ExpressionAttributeValues: {
         ':active': 'active',

@@ -556,20 +556,10 @@ describe('factor-type downgrade: a policy may make MFA stronger, never switch it
       });
       expect(bare.status).toBe(403);
       expect(bare.body).toEqual(answers.verificationRequired);
-      // Nor does the disallowed factor prove anything (its code can still be sent: /codes takes
-      // the enrollment token).
+      // Nor can the disallowed factor prove anything: no code is even sent to it.
       const sent = await call('POST', `/v1/mfa/factors/${sms.factorId}/codes`, { token });
-      expect(sent.status).toBe(201);
-      const bySms = await call('POST', '/v1/mfa/factors', {
-        token,
-        body: {
-          type: 'totp',
-          password: PASSWORD,
-          verification: { challengeId: sent.body.challengeId, code: await smsCode(sms.phone) },
-        },
-      });
-      expect(bySms.status).toBe(403);
-      expect(bySms.body).toEqual(orgErrors.factorTypeNotAllowed);
+      expect(sent.status).toBe(403);
+      expect(sent.body).toEqual(orgErrors.factorTypeNotAllowed);
       expect((await call('GET', '/v1/mfa/factors', { token })).body.factors).toEqual([
         expect.objectContaining({ id: sms.factorId, type: 'sms', status: 'active' }),
       ]);
@@ -611,22 +601,25 @@ describe('factor-type downgrade: a policy may make MFA stronger, never switch it
     const user = await member(owner.accessToken, orgId);
     const totp = await enrollTotp(user);
     const sms = await enrollSms(user);
-    await setPolicy(owner.accessToken, orgId, { mode: 'required', allowedFactorTypes: ['totp'] });
-
+    // Codes sent while SMS was still allowed, used after the policy dropped it.
     const smsProof = async () => {
       const sent = await call('POST', `/v1/mfa/factors/${sms.factorId}/codes`, { token: user.accessToken });
       expect(sent.status).toBe(201);
       return { challengeId: sent.body.challengeId, code: await smsCode(sms.phone) };
     };
+    const forRegeneration = await smsProof();
+    const forRemoval = await smsProof();
+    await setPolicy(owner.accessToken, orgId, { mode: 'required', allowedFactorTypes: ['totp'] });
+
     const regenerated = await call('POST', '/v1/mfa/recovery-codes', {
       token: user.accessToken,
-      body: { verification: await smsProof() },
+      body: { verification: forRegeneration },
     });
     expect(regenerated.status).toBe(403);
     expect(regenerated.body).toEqual(orgErrors.factorTypeNotAllowed);
     const removed = await call('DELETE', `/v1/mfa/factors/${sms.factorId}`, {
       token: user.accessToken,
-      body: { verification: await smsProof() },
+      body: { verification: forRemoval },
     });
     expect(removed.status).toBe(403);
     expect(removed.body).toEqual(orgErrors.factorTypeNotAllowed);
