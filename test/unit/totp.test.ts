@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
 import {
   base32Decode,
@@ -193,5 +194,21 @@ describe('independent checkers (Debian tools, installed in CI)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('otplib, the library most Node services use, computes the same codes', () => {
+  it.each([0, 59, 1_111_111_109, 1_800_000_000, 20_000_000_000])('TOTP at unix time %i', async (seconds) => {
+    const secret = newTotpSecret();
+    expect(totp(secret, new Date(seconds * 1000))).toBe(
+      await generate({ secret: base32Encode(secret), epoch: seconds }),
+    );
+  });
+
+  it.each([0, 1, 2 ** 32 + 1, 2 ** 40])('HOTP at counter %i', async (counter) => {
+    const secret = newTotpSecret();
+    expect(hotp(secret, counter)).toBe(
+      await generate({ secret: base32Encode(secret), strategy: 'hotp', counter }),
+    );
   });
 });
