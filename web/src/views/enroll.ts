@@ -19,6 +19,7 @@ import { go } from '../nav.ts';
 import type { CodeSent, Factor, FactorActivated, FactorCreated, FactorType, Verification } from '../types.ts';
 import { signInScreen } from './auth.ts';
 import { recoveryCodesScreen } from './recovery.ts';
+import { codeResender } from './verify.ts';
 
 /** Where an enrollment returns to: the security settings, or the offer shown at login. */
 export interface Flow {
@@ -410,20 +411,9 @@ export function changeDestination(old: Factor, flow: Flow = fromSettings, reason
   const showCodeForm = (sent: CodeSent) => {
     let challengeId = sent.challengeId;
     const input = codeInput('old-code');
-    const resendError = errorBox('resend-error');
-    const resend = resendButton('Resend code', async () => {
-      resendError.textContent = '';
-      try {
-        const again = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(old.id)}/codes`);
-        challengeId = again.challengeId;
-        resend.wait(again.resendAvailableAt);
-      } catch (error) {
-        showError(resendError, error);
-        if (error instanceof ApiError && error.body.retryAfter)
-          resend.wait(Date.now() + error.body.retryAfter * 1000);
-      }
+    const { resend, resendError } = codeResender(old.id, sent, (again) => {
+      challengeId = again.challengeId;
     });
-    resend.wait(sent.resendAvailableAt);
     send.hidden = true;
     panel.replaceChildren(
       h('p', {}, `We sent a code to ${old.destination}. It works until ${at(sent.expiresAt)}.`),

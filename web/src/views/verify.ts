@@ -95,20 +95,9 @@ export function confirmIdentity(options: {
   const sentForm = (factor: Factor, sent: CodeSent) => {
     let challengeId = sent.challengeId;
     const input = codeInput('code');
-    const resendError = errorBox('resend-error');
-    const resend = resendButton('Resend code', async () => {
-      resendError.textContent = '';
-      try {
-        const again = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(factor.id)}/codes`);
-        challengeId = again.challengeId;
-        resend.wait(again.resendAvailableAt);
-      } catch (error) {
-        showError(resendError, error);
-        if (error instanceof ApiError && error.body.retryAfter)
-          resend.wait(Date.now() + error.body.retryAfter * 1000);
-      }
+    const { resend, resendError } = codeResender(factor.id, sent, (again) => {
+      challengeId = again.challengeId;
     });
-    resend.wait(sent.resendAvailableAt);
     panel.replaceChildren(
       proofForm(
         [field(`Code sent to ${factor.destination}`, input, 'Six digits. You can paste it.')],
@@ -148,4 +137,23 @@ export function confirmIdentity(options: {
   show(options.title, h('p', {}, options.explain), picker, panel);
   const first = choices[0];
   if (first) render(first);
+}
+
+/** "Resend code" for a code sent by `/codes` to an active factor; reports each new challenge. */
+export function codeResender(factorId: string, sent: CodeSent, onNew: (again: CodeSent) => void) {
+  const resendError = errorBox('resend-error');
+  const resend = resendButton('Resend code', async () => {
+    resendError.textContent = '';
+    try {
+      const again = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(factorId)}/codes`);
+      onNew(again);
+      resend.wait(again.resendAvailableAt);
+    } catch (error) {
+      showError(resendError, error);
+      if (error instanceof ApiError && error.body.retryAfter)
+        resend.wait(Date.now() + error.body.retryAfter * 1000);
+    }
+  });
+  resend.wait(sent.resendAvailableAt);
+  return { resend, resendError };
 }
