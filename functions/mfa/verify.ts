@@ -20,7 +20,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
   const checked = await checkProof(
     user,
     proof,
-    { purpose: 'login', loginDigest: login.tokenDigest },
+    { purpose: 'login', loginDigest: login.tokenDigest, policy },
     { ip, userAgent },
   );
 

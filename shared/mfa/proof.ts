@@ -11,6 +11,7 @@ import {
   touchFactor,
 } from '../db/factors.ts';
 import type { Reservation } from '../db/guard.ts';
+import type { MfaPolicy } from '../db/orgs.ts';
 import { readRecoveryCodes, recoveryDigest, useRecoveryCode } from '../db/recovery.ts';
 import type { TransactItem } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
@@ -52,6 +53,8 @@ export interface Checked {
 export interface Scope {
   purpose: Extract<Purpose, 'login' | 'verify'>;
   loginDigest?: string;
+  /** The user's policy, when the caller has read it already (else it is read here). */
+  policy?: MfaPolicy;
 }
 
 export const methodOf: Record<FactorType, Method> = { totp: 'otp', sms: 'sms', email: 'email' };
@@ -93,7 +96,7 @@ async function evaluate(
   now: Date,
   spend: () => Promise<void>,
 ): Promise<Outcome> {
-  const { allowedFactorTypes: allowedTypes } = await policyFor(user);
+  const { allowedFactorTypes: allowedTypes } = scope.policy ?? (await policyFor(user));
   if ('recoveryCode' in proof) {
     const normalised = normaliseRecoveryCode(proof.recoveryCode);
     await spend();
