@@ -118,6 +118,20 @@ export function codeInput(testid = 'code'): HTMLInputElement {
   return input;
 }
 
+/** A field for one recovery code (like 7K2D-M9QX-4TRW-H8CN); mobile keyboards start in capitals. */
+export function recoveryCodeInput(): HTMLInputElement {
+  return h('input', {
+    type: 'text',
+    name: 'recoveryCode',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+    required: true,
+    class: 'recovery-input',
+    'data-testid': 'recovery-code',
+  });
+}
+
 export function passwordInput(autocomplete = 'current-password'): HTMLInputElement {
   return h('input', {
     type: 'password',

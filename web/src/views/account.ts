@@ -253,10 +253,35 @@ function devicesSection(devices: Device[]): HTMLElement {
 }
 
 function eventsSection(page: EventPage): HTMLElement {
+  return eventsCard({
+    title: 'Recent security activity',
+    titleId: 'events-title',
+    page,
+    testid: 'events',
+    moreTestid: 'more-events',
+    nextPath: (cursor) => `/v1/me/events?limit=10&cursor=${encodeURIComponent(cursor)}`,
+  });
+}
+
+/**
+ * A card listing security events, with "Show more" while the API has a next page;
+ * `nextPath` gives the URL of the page after a cursor. Used by the account and the org audit log.
+ */
+export function eventsCard(options: {
+  title: string;
+  titleId: string;
+  page: EventPage;
+  testid: string;
+  moreTestid: string;
+  nextPath: (cursor: string) => string;
+  item?: (event: SecurityEvent) => HTMLElement;
+}): HTMLElement {
+  const { page } = options;
+  const item = options.item ?? ((event: SecurityEvent) => eventItem(event));
   const list = h(
     'ul',
-    { class: 'events', 'data-testid': 'events' },
-    page.events.map((event) => eventItem(event)),
+    { class: 'events', 'data-testid': options.testid },
+    page.events.map((event) => item(event)),
   );
   let cursor = page.nextCursor;
   const more = button(
@@ -264,19 +289,19 @@ function eventsSection(page: EventPage): HTMLElement {
     async () => {
       if (!cursor) return;
       more.disabled = true;
-      const next = await api<EventPage>('GET', `/v1/me/events?limit=10&cursor=${encodeURIComponent(cursor)}`);
-      list.append(...next.events.map((event) => eventItem(event)));
+      const next = await api<EventPage>('GET', options.nextPath(cursor));
+      list.append(...next.events.map((event) => item(event)));
       cursor = next.nextCursor;
       more.disabled = false;
       more.hidden = !cursor;
     },
-    { 'data-testid': 'more-events' },
+    { 'data-testid': options.moreTestid },
   );
   more.hidden = !cursor;
   return h(
     'section',
-    { 'aria-labelledby': 'events-title', class: 'card' },
-    h('h2', { id: 'events-title' }, 'Recent security activity'),
+    { 'aria-labelledby': options.titleId, class: 'card' },
+    h('h2', { id: options.titleId }, options.title),
     page.events.length ? list : h('p', {}, 'Nothing yet.'),
     more,
   );

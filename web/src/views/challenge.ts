@@ -9,6 +9,7 @@ import {
   field,
   flash,
   h,
+  recoveryCodeInput,
   resendButton,
   show,
   showError,
@@ -204,16 +205,7 @@ export function challengeScreen(mfaToken: string, factors: Factor[], email: stri
   };
 
   const renderRecovery = () => {
-    const input = h('input', {
-      type: 'text',
-      name: 'recoveryCode',
-      autocomplete: 'off',
-      autocapitalize: 'characters',
-      spellcheck: 'false',
-      required: true,
-      class: 'recovery-input',
-      'data-testid': 'recovery-code',
-    });
+    const input = recoveryCodeInput();
     panel.replaceChildren(
       actionForm({
         testid: 'recover',

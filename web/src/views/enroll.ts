@@ -19,7 +19,7 @@ import { go } from '../nav.ts';
 import type { CodeSent, Factor, FactorActivated, FactorCreated, FactorType, Verification } from '../types.ts';
 import { signInScreen } from './auth.ts';
 import { recoveryCodesScreen } from './recovery.ts';
-import { codeResender } from './verify.ts';
+import { codeResender, codeSender } from './verify.ts';
 
 /** Where an enrollment returns to: the security settings, or the offer shown at login. */
 export interface Flow {
@@ -393,21 +393,7 @@ export function changeDestination(old: Factor, flow: Flow = fromSettings, reason
   const box = errorBox('send-old-error');
   if (reason) showError(box, reason);
   const panel = h('div', { class: 'panel' });
-  const send = button(
-    'Send code',
-    async () => {
-      send.disabled = true;
-      box.textContent = '';
-      try {
-        const sent = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(old.id)}/codes`);
-        showCodeForm(sent);
-      } catch (error) {
-        showError(box, error);
-        send.disabled = false;
-      }
-    },
-    { class: 'primary', 'data-testid': 'send-old-code' },
-  );
+  const send = codeSender(old.id, box, 'send-old-code', (sent) => showCodeForm(sent));
   const showCodeForm = (sent: CodeSent) => {
     let challengeId = sent.challengeId;
     const input = codeInput('old-code');

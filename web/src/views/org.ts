@@ -3,7 +3,7 @@ import { actionForm, button, checkbox, field, flash, h, show, showError, uid } f
 import { factorNames } from '../messages.ts';
 import { go } from '../nav.ts';
 import type { EventPage, FactorType, Member, MfaPolicy, Org } from '../types.ts';
-import { eventItem } from './account.ts';
+import { eventItem, eventsCard } from './account.ts';
 import { signInScreen } from './auth.ts';
 
 const modes: { mode: MfaPolicy['mode']; label: string; hint: string }[] = [
@@ -296,32 +296,16 @@ function auditSection(org: Org, page: EventPage, members: Member[]): HTMLElement
       event,
       event.actorId === event.userId ? who(event.userId) : `${who(event.actorId)} → ${who(event.userId)}`,
     );
-  const list = h('ul', { class: 'events', 'data-testid': 'audit-log' }, page.events.map(item));
-  let cursor = page.nextCursor;
-  const more = button(
-    'Show more',
-    async () => {
-      if (!cursor) return;
-      more.disabled = true;
-      const next = await api<EventPage>(
-        'GET',
-        `/v1/orgs/${encodeURIComponent(org.orgId)}/events?limit=20&cursor=${encodeURIComponent(cursor)}`,
-      );
-      list.append(...next.events.map(item));
-      cursor = next.nextCursor;
-      more.disabled = false;
-      more.hidden = !cursor;
-    },
-    { 'data-testid': 'more-audit' },
-  );
-  more.hidden = !cursor;
-  return h(
-    'section',
-    { 'aria-labelledby': 'audit-title', class: 'card' },
-    h('h2', { id: 'audit-title' }, 'Audit log'),
-    page.events.length ? list : h('p', {}, 'Nothing yet.'),
-    more,
-  );
+  return eventsCard({
+    title: 'Audit log',
+    titleId: 'audit-title',
+    page,
+    testid: 'audit-log',
+    moreTestid: 'more-audit',
+    nextPath: (cursor) =>
+      `/v1/orgs/${encodeURIComponent(org.orgId)}/events?limit=20&cursor=${encodeURIComponent(cursor)}`,
+    item,
+  });
 }
 
 /** Organisation admin: MFA policy, members with their MFA status and reset, audit log. */

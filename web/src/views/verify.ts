@@ -6,6 +6,7 @@ import {
   errorBox,
   field,
   h,
+  recoveryCodeInput,
   resendButton,
   show,
   showError,
@@ -42,16 +43,7 @@ export function confirmIdentity(options: {
 
   const render = (choice: Choice) => {
     if (choice === 'recovery') {
-      const input = h('input', {
-        type: 'text',
-        name: 'recoveryCode',
-        autocomplete: 'off',
-        autocapitalize: 'characters',
-        spellcheck: 'false',
-        required: true,
-        class: 'recovery-input',
-        'data-testid': 'recovery-code',
-      });
+      const input = recoveryCodeInput();
       panel.replaceChildren(
         proofForm([field('Recovery code', input, 'It is used up by this change.')], () => ({
           recoveryCode: input.value.trim(),
@@ -70,21 +62,7 @@ export function confirmIdentity(options: {
       return;
     }
     const box = errorBox('send-error');
-    const send = button(
-      'Send code',
-      async () => {
-        send.disabled = true;
-        box.textContent = '';
-        try {
-          const sent = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(choice.id)}/codes`);
-          sentForm(choice, sent);
-        } catch (error) {
-          showError(box, error);
-          send.disabled = false;
-        }
-      },
-      { class: 'primary', 'data-testid': 'send-code' },
-    );
+    const send = codeSender(choice.id, box, 'send-code', (sent) => sentForm(choice, sent));
     panel.replaceChildren(
       h('p', {}, `We will send a 6-digit code to ${choice.destination}.`),
       h('div', { class: 'actions' }, send),
@@ -156,4 +134,29 @@ export function codeResender(factorId: string, sent: CodeSent, onNew: (again: Co
   });
   resend.wait(sent.resendAvailableAt);
   return { resend, resendError };
+}
+
+/** "Send code" for an active factor (`/codes`): errors go to `box`, and the button stays usable after one. */
+export function codeSender(
+  factorId: string,
+  box: HTMLElement,
+  testid: string,
+  onSent: (sent: CodeSent) => void,
+): HTMLButtonElement {
+  const send = button(
+    'Send code',
+    async () => {
+      send.disabled = true;
+      box.textContent = '';
+      try {
+        const sent = await api<CodeSent>('POST', `/v1/mfa/factors/${encodeURIComponent(factorId)}/codes`);
+        onSent(sent);
+      } catch (error) {
+        showError(box, error);
+        send.disabled = false;
+      }
+    },
+    { class: 'primary', 'data-testid': testid },
+  );
+  return send;
 }
