@@ -103,6 +103,7 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
       [...(proof?.items ?? []), put, ...added],
       () => proof?.conflict ?? new ApiError('already_exists'),
     );
+    if (proof) await reportRecoveryUse(user, proof, context);
     await tellOwner(user, 'factorAdded', factor, context);
     const uri = otpauthUri({ secret, issuer: config().serviceName, account: user.email });
     return {

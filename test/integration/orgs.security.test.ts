@@ -571,6 +571,9 @@ describe('factor-type downgrade: a policy may make MFA stronger, never switch it
       });
       expect(created.status).toBe(201);
       expect(created.body.factor).toMatchObject({ type: 'totp', status: 'pending' });
+      // The recovery code spent on it is reported to the owner like any other use.
+      const subjects = (await emailsTo(user.email)).map((message) => message.Subject);
+      expect(subjects.filter((subject) => subject.endsWith('a recovery code was used'))).toHaveLength(1);
       const activated = await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
         token,
         body: { code: appCode(created.body.secret) },
