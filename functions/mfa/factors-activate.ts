@@ -1,6 +1,5 @@
 import { openSession } from '../../shared/auth/open-session.ts';
 import { config } from '../../shared/config.ts';
-import { constantTimeEqual } from '../../shared/crypto/random.ts';
 import { consumeChallenge, reserveChallengeAttempt } from '../../shared/db/challenges.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import {
@@ -18,7 +17,7 @@ import { type TransactItem, transact } from '../../shared/db/transact.ts';
 import { findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
 import { ApiError, tooMany } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { codeDigest } from '../../shared/mfa/delivery.ts';
+import { codeMatches } from '../../shared/mfa/delivery.ts';
 import { tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { methodOf } from '../../shared/mfa/proof.ts';
@@ -43,8 +42,7 @@ async function possession(
   if (!id) throw new ApiError('challenge_expired');
   const challenge = await reserveChallengeAttempt(id, { userId: factor.userId, purpose: 'enroll' }, now);
   if (challenge.factorId !== factor.factorId) throw new ApiError('challenge_expired');
-  const presented = await codeDigest(challenge.challengeId, code);
-  if (!challenge.codeDigest || !constantTimeEqual(presented, challenge.codeDigest)) {
+  if (!(await codeMatches(challenge, code))) {
     throw new ApiError('code_invalid', {
       extra: { attemptsRemaining: config().codeMaxAttempts - challenge.attempts },
     });
@@ -74,9 +72,10 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
   const factor = await getFactor(auth.sub, params.factorId, now);
   if (!factor) throw new ApiError('not_found');
   if (factor.status !== 'pending') throw new ApiError('factor_not_pending');
-  const owner = await findUserById(auth.sub);
+  let user = await findUserById(auth.sub);
+  if (!user) throw new ApiError('unauthorized');
   // The policy may have changed since enrollment began: a now-forbidden type does not activate.
-  if (!owner || !(await policyFor(owner)).allowedFactorTypes.includes(factor.type)) {
+  if (!(await policyFor(user)).allowedFactorTypes.includes(factor.type)) {
     throw new ApiError('factor_type_not_allowed');
   }
   const proven = await possession(factor, body.code, body.challengeId, now);
@@ -84,7 +83,7 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
   // The user's factor count is read and written back conditionally; a concurrent activation
   // makes the write fail, and then the count is read again (the code is not spent meanwhile).
   for (let attempt = 0; ; attempt++) {
-    const user = await findUserById(auth.sub);
+    if (attempt > 0) user = await findUserById(auth.sub);
     if (!user) throw new ApiError('unauthorized');
     const { items, swap, recovery } = await bookkeeping(user, factor);
     const events = [

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { routeList } from '../../functions/routes.ts';
-import { corsHeaders, corsPreflightHeaders } from '../../shared/http/cors.ts';
+import { corsHeaders } from '../../shared/http/cors.ts';
 import { type ErrorCode, errorCatalogue } from '../../shared/http/errors.ts';
 import { securityHeaders } from '../../shared/http/headers.ts';
 import type { Route } from '../../shared/http/route.ts';
@@ -207,7 +207,7 @@ function corsPreflight(
   allowedOrigins: readonly string[],
 ): boolean {
   if (request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return false;
-  send(response, 204, corsPreflightHeaders(request.headers.origin, allowedOrigins), '');
+  send(response, 204, corsHeaders(request.headers.origin, allowedOrigins, true), '');
   return true;
 }
 

@@ -18,32 +18,26 @@ export const corsPolicy: {
   maxAgeSeconds: 3600,
 };
 
-/** Headers of an actual (non-preflight) answer to a request from `origin`. */
+/**
+ * CORS headers of an answer to a request from `origin`: an actual answer, or (`preflight`) the
+ * answer to `OPTIONS` with `access-control-request-method`. `Vary: Origin` always, even for a
+ * refused or missing origin: the answer depends on Origin, and a shared cache must not hand one
+ * origin's answer (with or without allow-origin) to another.
+ */
 export function corsHeaders(
   origin: string | undefined,
   allowedOrigins: readonly string[],
+  preflight = false,
 ): Record<string, string> {
-  // Always, even for a refused or missing origin: the answer depends on Origin, and a shared
-  // cache must not hand one origin's answer (with or without allow-origin) to another.
   const headers: Record<string, string> = { vary: 'Origin' };
-  if (origin && allowedOrigins.includes(origin)) {
-    headers['access-control-allow-origin'] = origin;
+  if (!origin || !allowedOrigins.includes(origin)) return headers;
+  headers['access-control-allow-origin'] = origin;
+  if (!preflight) {
     headers['access-control-expose-headers'] = corsPolicy.exposeHeaders.join(',');
+    return headers;
   }
-  return headers;
-}
-
-/** Headers of the answer to a preflight (`OPTIONS` with `access-control-request-method`). */
-export function corsPreflightHeaders(
-  origin: string | undefined,
-  allowedOrigins: readonly string[],
-): Record<string, string> {
-  const headers: Record<string, string> = { vary: 'Origin' };
-  if (origin && allowedOrigins.includes(origin)) {
-    headers['access-control-allow-origin'] = origin;
-    headers['access-control-allow-methods'] = corsPolicy.allowMethods.join(',');
-    headers['access-control-allow-headers'] = corsPolicy.allowHeaders.join(',');
-    headers['access-control-max-age'] = String(corsPolicy.maxAgeSeconds);
-  }
+  headers['access-control-allow-methods'] = corsPolicy.allowMethods.join(',');
+  headers['access-control-allow-headers'] = corsPolicy.allowHeaders.join(',');
+  headers['access-control-max-age'] = String(corsPolicy.maxAgeSeconds);
   return headers;
 }

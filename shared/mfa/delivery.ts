@@ -1,4 +1,5 @@
 import { config } from '../config.ts';
+import { constantTimeEqual } from '../crypto/random.ts';
 import {
   type Challenge,
   deleteChallenge,
@@ -23,6 +24,12 @@ import { digest, newOtpCode } from './codes.ts';
  * allowances back and undo the write before answering `delivery_failed`.
  */
 export const codeDigest = (challengeId: string, code: string) => digest('code', challengeId, code);
+
+/** Whether `code` is the challenge's current code, compared in constant time. */
+export async function codeMatches(challenge: Challenge, code: string): Promise<boolean> {
+  if (!challenge.codeDigest) return false;
+  return constantTimeEqual(await codeDigest(challenge.challengeId, code), challenge.codeDigest);
+}
 
 function allowances(factor: Factor): Window[] {
   const { sendsPerFactorPerHour, sendsPerDestinationPerDay, sendsPerUserPerDay } = config();

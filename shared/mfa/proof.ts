@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { config } from '../config.ts';
-import { constantTimeEqual } from '../crypto/random.ts';
 import { consumeChallenge, type Purpose, reserveChallengeAttempt } from '../db/challenges.ts';
 import {
   acceptTotpStep,
@@ -17,7 +16,7 @@ import type { TransactItem } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
 import { normaliseRecoveryCode } from './codes.ts';
-import { codeDigest } from './delivery.ts';
+import { codeMatches } from './delivery.ts';
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
 import { policyFor } from './policy.ts';
 import type { verification } from './schemas.ts';
@@ -156,10 +155,7 @@ async function evaluate(
       checked: { items, method: 'otp', factor, totpStep: step, conflict: new ApiError('challenge_expired') },
     };
   }
-  const presented = await codeDigest(challenge.challengeId, proof.code);
-  if (!challenge.codeDigest || !constantTimeEqual(presented, challenge.codeDigest)) {
-    return { ok: false, challengeRemaining };
-  }
+  if (!(await codeMatches(challenge, proof.code))) return { ok: false, challengeRemaining };
   return {
     ok: true,
     checked: {
