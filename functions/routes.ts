@@ -443,8 +443,6 @@ export const routes = {
   },
 } as const satisfies Record<string, Route>;
 
-export type RouteName = keyof typeof routes;
-
 export const routeList: readonly (Route & { name: string })[] = Object.entries(routes).map(
   ([name, route]) => ({
     name,
