@@ -8,7 +8,7 @@ import {
   sessionAnswer,
   sessionRefreshed,
 } from './sessions/schemas.ts';
-import { createUserBody, userCreated } from './users/schemas.ts';
+import * as users from './users/schemas.ts';
 
 /**
  * THE route table. The CDK stack makes one Lambda per entry with exactly these permissions,
@@ -31,11 +31,74 @@ export const routes = {
     path: '/v1/users',
     module: 'users/create',
     auth: 'none',
-    permissions: ['table:read', 'table:write'],
-    summary: 'Sign up with an email address and a password.',
-    body: createUserBody,
-    responses: { 201: { description: 'The user was created.', schema: userCreated } },
-    errors: ['invalid_request', 'already_exists'],
+    permissions: [...readWrite, ...keyring, 'ses:send'],
+    summary:
+      'Sign up: the address gets a code to confirm it. The same answer for every address, with or without an account.',
+    body: users.createUserBody,
+    responses: {
+      202: {
+        description: 'A code was emailed, if the address may get one.',
+        schema: users.verificationStarted,
+      },
+    },
+    errors: ['invalid_request', 'rate_limited', 'delivery_failed'],
+  },
+  verifyUser: {
+    method: 'POST',
+    path: '/v1/users/verify',
+    module: 'users/verify',
+    auth: 'none',
+    permissions: [...readWrite, ...keyring, 'ses:send'],
+    summary: 'Confirm the address with the emailed code: the account exists from now on, and is signed in.',
+    body: users.verifyUserBody,
+    responses: {
+      200: { description: 'The login answer, as after a password login.', schema: sessionAnswer },
+    },
+    errors: ['code_invalid', 'too_many_attempts', 'challenge_expired'],
+  },
+  resendUserVerification: {
+    method: 'POST',
+    path: '/v1/users/verify/resend',
+    module: 'users/verify-resend',
+    auth: 'none',
+    permissions: [...readWrite, ...keyring, 'ses:send'],
+    summary: 'Email a new sign-up code (after the cooldown); the previous code stops working.',
+    body: users.resendVerificationBody,
+    responses: { 200: { description: 'A new code was sent.', schema: users.verificationResent } },
+    errors: ['challenge_expired', 'too_many_attempts', 'resend_too_soon', 'rate_limited', 'delivery_failed'],
+  },
+  createPasswordReset: {
+    method: 'POST',
+    path: '/v1/password-resets',
+    module: 'password-resets/create',
+    auth: 'none',
+    permissions: [...readWrite, ...keyring, 'ses:send'],
+    summary:
+      'Forgot the password: a verified account gets a code by email. The same answer for every address.',
+    body: users.createResetBody,
+    responses: {
+      202: { description: 'A code was emailed, if the address has an account.', schema: users.resetStarted },
+    },
+    errors: ['invalid_request', 'rate_limited', 'delivery_failed'],
+  },
+  confirmPasswordReset: {
+    method: 'POST',
+    path: '/v1/password-resets/{resetId}/confirm',
+    module: 'password-resets/confirm',
+    auth: 'none',
+    permissions: [...readWrite, ...keyring, 'ses:send'],
+    summary:
+      'Set a new password with the emailed code. With MFA, the answer is `mfa_required` and the new password takes effect when that step succeeds.',
+    params: users.resetParams,
+    body: users.confirmResetBody,
+    responses: {
+      200: {
+        description:
+          'Authenticated (every other session and remembered device is signed out), or the MFA step that completes the reset.',
+        schema: sessionAnswer,
+      },
+    },
+    errors: ['code_invalid', 'too_many_attempts', 'challenge_expired'],
   },
   createSession: {
     method: 'POST',
@@ -52,7 +115,7 @@ export const routes = {
         schema: sessionAnswer,
       },
     },
-    errors: ['invalid_request', 'invalid_credentials', 'locked'],
+    errors: ['invalid_request', 'invalid_credentials', 'locked', 'rate_limited', 'delivery_failed'],
   },
   createChallenge: {
     method: 'POST',
@@ -334,11 +397,33 @@ export const routes = {
     // ses:send: the invitee is told, since joining gives the organisation power over their MFA.
     permissions: [...readWrite, 'ses:send'],
     summary:
-      'Invite an existing user who has no organisation, as admin or member (owner/admin); they join when they accept.',
+      'Invite an email address as admin or member (owner/admin); its verified owner joins by accepting. The same answer for every address.',
     params: orgs.orgParams,
     body: orgs.addMemberBody,
-    responses: { 201: { description: 'Added.', schema: orgs.memberAdded } },
+    responses: { 201: { description: 'Invited.', schema: orgs.memberAdded } },
     errors: ['not_found', 'forbidden', 'already_in_org', 'rate_limited'],
+  },
+  listOrgInvitations: {
+    method: 'GET',
+    path: '/v1/orgs/{orgId}/invitations',
+    module: 'orgs/invitations-list',
+    auth: 'bearer',
+    permissions: ['table:read'],
+    summary: 'Invitations not yet accepted, declined or expired (owner/admin).',
+    params: orgs.orgParams,
+    responses: { 200: { description: 'Open invitations.', schema: orgs.orgInvitationList } },
+    errors: ['not_found', 'forbidden'],
+  },
+  revokeOrgInvitation: {
+    method: 'DELETE',
+    path: '/v1/orgs/{orgId}/invitations/{email}',
+    module: 'orgs/invitations-revoke',
+    auth: 'bearer',
+    permissions: readWrite,
+    summary: 'Withdraw an invitation (owner/admin); the address can no longer accept it.',
+    params: orgs.invitationParams,
+    responses: { 204: { description: 'Withdrawn.' } },
+    errors: ['not_found', 'forbidden'],
   },
   listMembers: {
     method: 'GET',

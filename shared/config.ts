@@ -57,6 +57,20 @@ const schema = z.object({
   RECOVERY_CODE_COUNT: count(10),
   EVENT_TTL_DAYS: count(400),
 
+  // Sign-up and password-reset codes go by email and are typed from another app: 15 minutes.
+  ACCOUNT_CODE_TTL_SECONDS: seconds(15 * 60),
+  // An unconfirmed sign-up owns nothing and is gone after a day (the next sign-up replaces it sooner).
+  UNVERIFIED_ACCOUNT_TTL_SECONDS: seconds(24 * 60 * 60),
+  // Sign-up emails and password-reset emails each, per address: the same cap whether or not the
+  // address has an account, so hitting it tells nobody anything. 5 × 5 wrong codes bound guessing.
+  ACCOUNT_EMAILS_PER_ADDRESS_PER_DAY: count(5),
+  INVITATION_TTL_DAYS: count(7),
+  // Anyone can create an organisation: invitations are capped per organisation, per inviting
+  // admin and per invited address, so an organisation cannot be used to mail strangers at will.
+  INVITES_PER_ORG_PER_DAY: count(200),
+  INVITES_PER_ADMIN_PER_HOUR: count(20),
+  INVITES_PER_ADDRESS_PER_DAY: count(5),
+
   // Named in every SMS and email. Short and GSM-7 (3GPP TS 23.038) so the SMS stays one 160-char segment.
   SERVICE_NAME: z
     .string()
@@ -96,6 +110,13 @@ export type Config = {
   rememberDeviceDays: number;
   recoveryCodeCount: number;
   eventTtlDays: number;
+  accountCodeTtlSeconds: number;
+  unverifiedAccountTtlSeconds: number;
+  accountEmailsPerAddressPerDay: number;
+  invitationTtlDays: number;
+  invitesPerOrgPerDay: number;
+  invitesPerAdminPerHour: number;
+  invitesPerAddressPerDay: number;
   serviceName: string;
   smsSenderId: string | undefined;
   supportUrl: string | undefined;
@@ -136,6 +157,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rememberDeviceDays: e.REMEMBER_DEVICE_DAYS,
     recoveryCodeCount: e.RECOVERY_CODE_COUNT,
     eventTtlDays: e.EVENT_TTL_DAYS,
+    accountCodeTtlSeconds: e.ACCOUNT_CODE_TTL_SECONDS,
+    unverifiedAccountTtlSeconds: e.UNVERIFIED_ACCOUNT_TTL_SECONDS,
+    accountEmailsPerAddressPerDay: e.ACCOUNT_EMAILS_PER_ADDRESS_PER_DAY,
+    invitationTtlDays: e.INVITATION_TTL_DAYS,
+    invitesPerOrgPerDay: e.INVITES_PER_ORG_PER_DAY,
+    invitesPerAdminPerHour: e.INVITES_PER_ADMIN_PER_HOUR,
+    invitesPerAddressPerDay: e.INVITES_PER_ADDRESS_PER_DAY,
     serviceName: e.SERVICE_NAME,
     smsSenderId: e.SMS_SENDER_ID,
     supportUrl: e.SUPPORT_URL,

@@ -1,5 +1,5 @@
 import { eventPuts } from '../../shared/db/events.ts';
-import { consumeInvitation, joinOrg, listInvitations } from '../../shared/db/orgs.ts';
+import { joinOrg, listInvitationsTo, removeInvitation } from '../../shared/db/orgs.ts';
 import { transact } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
@@ -13,13 +13,13 @@ export const handler = http(routes.acceptInvitation, async ({ params, auth, ip, 
   // stolen password alone must not be enough to hand it over.
   if ((user.activeFactors ?? 0) > 0 && auth.aal !== 2) throw new ApiError('caller_mfa_required');
   if (user.orgId) throw new ApiError('already_in_org');
-  const invitation = (await listInvitations(user.userId)).find((item) => item.orgId === params.orgId);
+  const invitation = (await listInvitationsTo(user.email)).find((item) => item.orgId === params.orgId);
   if (!invitation) throw new ApiError('not_found');
 
   const now = new Date();
   await transact(
     [
-      ...consumeInvitation(user.userId, invitation.orgId, now),
+      ...removeInvitation(user.email, invitation.orgId, now, { live: true }),
       ...joinOrg(invitation.orgId, user, invitation.role, now),
       ...eventPuts(
         {

@@ -1,10 +1,13 @@
-import { consumeInvitation } from '../../shared/db/orgs.ts';
+import { removeInvitation } from '../../shared/db/orgs.ts';
 import { transact } from '../../shared/db/transact.ts';
+import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.declineInvitation, async ({ params, auth }) => {
-  await transact(consumeInvitation(auth.sub, params.orgId, new Date()), () => new ApiError('not_found'));
+  const user = await findUserById(auth.sub);
+  if (!user) throw new ApiError('unauthorized');
+  await transact(removeInvitation(user.email, params.orgId, new Date()), () => new ApiError('not_found'));
   return { status: 204 };
 });

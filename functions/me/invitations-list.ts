@@ -1,9 +1,14 @@
-import { listInvitations } from '../../shared/db/orgs.ts';
+import { listInvitationsTo } from '../../shared/db/orgs.ts';
+import { findUserById } from '../../shared/db/users.ts';
+import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.listMyInvitations, async ({ auth }) => {
-  const invitations = await listInvitations(auth.sub);
+  const user = await findUserById(auth.sub);
+  if (!user) throw new ApiError('unauthorized');
+  // Invitations go to an address; a token is only ever issued to its verified owner.
+  const invitations = await listInvitationsTo(user.email);
   return {
     status: 200,
     body: {

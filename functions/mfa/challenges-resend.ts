@@ -8,7 +8,10 @@ import { routes } from '../routes.ts';
 export const handler = http(routes.resendChallenge, async ({ params, login }) => {
   const owner = { userId: login.userId, purpose: 'login' as const, loginDigest: login.tokenDigest };
   const found = await getChallenge(params.challengeId);
-  const factor = found?.userId === login.userId ? await getFactor(login.userId, found.factorId) : undefined;
+  const factor =
+    found?.userId === login.userId && found.factorId
+      ? await getFactor(login.userId, found.factorId)
+      : undefined;
   if (!found || !factor || factor.status !== 'active') throw new ApiError('challenge_expired');
 
   // The conditional write in resendChallenge re-checks ownership, cooldown and attempts.

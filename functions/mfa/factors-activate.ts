@@ -127,7 +127,7 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
 
     // Forced enrollment is done: the enrollment session ends and a full one begins, at aal 2
     // since the user just proved the new factor.
-    const tokens = await openSession(user, {
+    const { tokens } = await openSession(user, {
       aal: 2,
       amr: ['pwd', methodOf[factor.type], 'mfa'],
       ...context,

@@ -1,7 +1,8 @@
 import { openSession } from '../../shared/auth/open-session.ts';
+import { afterPasswordReset, completingReset } from '../../shared/auth/password-reset.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
-import { findUserById } from '../../shared/db/users.ts';
+import { findUserById, passwordVersionOf } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
@@ -11,7 +12,7 @@ import { routes } from '../routes.ts';
 
 export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAgent }) => {
   const user = await findUserById(login.userId);
-  if (!user) throw new ApiError('mfa_token_invalid');
+  if (!user || passwordVersionOf(user) !== login.passwordVersion) throw new ApiError('mfa_token_invalid');
 
   const checked = await checkProof(
     user,
@@ -21,14 +22,17 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
   );
   const remaining = checked.recoveryCodesRemaining ?? 0;
   const proofItems = checked.items.length;
-  const tokens = await openSession(user, {
+  const reset = completingReset(login, user, { ip, userAgent }, new Date());
+  const { tokens, sessionId } = await openSession(user, {
     aal: 2,
     amr: ['pwd', 'recovery', 'mfa'],
     ip,
     userAgent,
+    passwordVersion: reset.passwordVersion,
     items: [
       ...checked.items,
       consumePendingLogin(login),
+      ...reset.items,
       ...eventPuts({
         type: 'recovery_code.used',
         userId: user.userId,
@@ -40,6 +44,7 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
     ],
     conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
   });
+  if (login.reset) await afterPasswordReset(user, { ip, userAgent }, sessionId);
   await notifyAccount(user.email, recoveryCodeUsed({ at: new Date(), ip, userAgent, remaining }), {
     userId: user.userId,
     event: 'recovery_code.used',

@@ -1,8 +1,9 @@
 import { openSession } from '../../shared/auth/open-session.ts';
+import { afterPasswordReset, completingReset } from '../../shared/auth/password-reset.ts';
 import { newDevice } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
-import { findUserById } from '../../shared/db/users.ts';
+import { findUserById, passwordVersionOf } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
@@ -11,7 +12,8 @@ import { routes } from '../routes.ts';
 
 export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgent }) => {
   const user = await findUserById(login.userId);
-  if (!user) throw new ApiError('mfa_token_invalid');
+  // The password changed since this login's password step: the login died with the old password.
+  if (!user || passwordVersionOf(user) !== login.passwordVersion) throw new ApiError('mfa_token_invalid');
 
   const proof = body.challengeId
     ? { challengeId: body.challengeId, code: body.code }
@@ -24,9 +26,12 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     { ip, userAgent },
   );
 
+  const now = new Date();
+  const reset = completingReset(login, user, { ip, userAgent }, now);
   const items = [
     ...checked.items,
     consumePendingLogin(login),
+    ...reset.items,
     ...eventPuts({
       type: 'mfa.verified',
       userId: user.userId,
@@ -39,7 +44,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
   let deviceToken: string | undefined;
   const days = policy.rememberDeviceDays;
   if (body.rememberDevice && days > 0) {
-    const device = await newDevice(user.userId, userAgent, days);
+    const device = await newDevice(user.userId, userAgent, days, reset.passwordVersion);
     deviceToken = device.deviceToken;
     items.push(
       device.put,
@@ -53,15 +58,17 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     );
   }
 
-  const tokens = await openSession(user, {
+  const { tokens, sessionId } = await openSession(user, {
     aal: 2,
     amr: ['pwd', checked.method, 'mfa'],
     ip,
     userAgent,
     items,
+    passwordVersion: reset.passwordVersion,
     // Lost races: the proof was used by a parallel request, or the login already completed.
     conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
   });
+  if (login.reset) await afterPasswordReset(user, { ip, userAgent }, sessionId);
   return {
     status: 200,
     body: { status: 'authenticated', ...tokens, ...(deviceToken ? { deviceToken } : {}) },

@@ -43,14 +43,33 @@ export const putPolicyBody = z.strictObject({
 });
 export const policyAnswer = z.object({ policy });
 
+export const invitationParams = z.strictObject({ orgId, email: emailAddress });
+
 export const addMemberBody = z.strictObject({ email: emailAddress, role: z.enum(['admin', 'member']) });
 
-export const memberAdded = z.object({
-  userId: z.string(),
-  role: z.enum(['admin', 'member']),
-  status: z
-    .literal('invited')
-    .describe('The user joins once they accept (POST /v1/me/invitations/{orgId}/accept).'),
+export const memberAdded = z
+  .object({
+    status: z
+      .literal('invited')
+      .describe(
+        'The verified owner of the address joins once they accept (POST /v1/me/invitations/{orgId}/accept).',
+      ),
+    email: z.string().describe('Normalised (lower case).'),
+    role: z.enum(['admin', 'member']),
+    expiresAt: z.string(),
+  })
+  .describe('The same answer for every address: whether it has an account is never said.');
+
+export const orgInvitationList = z.object({
+  invitations: z.array(
+    z.object({
+      email: z.string(),
+      role: z.enum(['admin', 'member']),
+      invitedBy: z.string().describe('User id of the owner or admin who invited.'),
+      createdAt: z.string(),
+      expiresAt: z.string(),
+    }),
+  ),
 });
 
 export const invitationList = z.object({

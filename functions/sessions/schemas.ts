@@ -42,9 +42,19 @@ const enrollmentRequired = z.object({
   allowedFactorTypes: z.array(z.enum(['totp', 'sms', 'email'])),
 });
 
-/** The three answers of a password login, told apart by `status`. */
+const emailVerificationRequired = z.object({
+  status: z.literal('email_verification_required'),
+  verificationId: z
+    .string()
+    .describe('The account is not confirmed yet: send the emailed code to POST /v1/users/verify.'),
+  expiresAt: z.string(),
+  resendAvailableAt: z.string(),
+});
+
+/** The answers of a password login, told apart by `status`. */
 export const sessionAnswer = z.discriminatedUnion('status', [
   sessionAuthenticated,
   mfaRequired,
   enrollmentRequired,
+  emailVerificationRequired,
 ]);

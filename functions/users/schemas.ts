@@ -1,10 +1,35 @@
 import * as z from 'zod';
 import { emailAddress } from '../../shared/http/schemas.ts';
+import { otpCode } from '../../shared/mfa/schemas.ts';
+import { challengeTimes } from '../mfa/schemas.ts';
 
 // NIST SP 800-63B-4 §3.1.1.2: at least 12 characters without composition rules, and long
 // passphrases allowed; the upper bound keeps argon2 input (and memory) bounded.
 export const password = z.string().min(12).max(128).describe('12 to 128 characters.');
 
+const id = z.string().min(1).max(64);
+
 export const createUserBody = z.strictObject({ email: emailAddress, password });
 
-export const userCreated = z.object({ userId: z.string() });
+export const verificationStarted = z
+  .object({
+    verificationId: z.string().describe('Send it back with the emailed code to POST /v1/users/verify.'),
+    ...challengeTimes,
+  })
+  .describe(
+    'The same for every address, with or without an account: only the owner of the address can finish.',
+  );
+
+export const verifyUserBody = z.strictObject({ verificationId: id, code: otpCode });
+export const resendVerificationBody = z.strictObject({ verificationId: id });
+export const verificationResent = z.object(challengeTimes);
+
+export const createResetBody = z.strictObject({ email: emailAddress });
+export const resetStarted = z
+  .object({
+    resetId: z.string().describe('Send it back with the emailed code and the new password.'),
+    expiresAt: challengeTimes.expiresAt,
+  })
+  .describe('The same for every address: only a verified account gets a code.');
+export const resetParams = z.strictObject({ resetId: id });
+export const confirmResetBody = z.strictObject({ code: otpCode, newPassword: password });

@@ -1,8 +1,9 @@
 import { config } from '../config.ts';
 import { eventPuts } from '../db/events.ts';
-import { newSession } from '../db/sessions.ts';
+import { newSession, revokeSession } from '../db/sessions.ts';
 import { type TransactItem, transact } from '../db/transact.ts';
-import type { User } from '../db/users.ts';
+import { findUserById, passwordVersionOf, type User } from '../db/users.ts';
+import { ApiError } from '../http/errors.ts';
 import { issueAccessToken } from './tokens.ts';
 
 export interface OpenSession {
@@ -13,6 +14,24 @@ export interface OpenSession {
   /** What the login used up (challenge, mfaToken, recovery code…): written with the session. */
   items?: TransactItem[];
   conflict?: (index: number) => Error;
+  /**
+   * The password version this login was checked against (default: the user's as read). A
+   * reset that completes with this session passes the version it sets.
+   */
+  passwordVersion?: number;
+}
+
+/**
+ * A session stands only if the password it was opened with is still the account's. A password
+ * change lists and revokes sessions after its own commit; a login in flight across that commit
+ * is caught here instead, by one consistent read after the session is written: whichever of
+ * the two writes came second sees the other (no extra write and no contention on the profile).
+ */
+async function confirmPasswordVersion(userId: string, sessionId: string, version: number): Promise<void> {
+  const current = await findUserById(userId);
+  if (current && passwordVersionOf(current) === version) return;
+  await revokeSession(sessionId, 'password_changed');
+  throw new ApiError('invalid_credentials');
 }
 
 /**
@@ -45,6 +64,11 @@ export async function openSession(user: User, input: OpenSession, now = new Date
     now,
   );
   await transact([...(input.items ?? []), ...puts, ...event], input.conflict);
+  await confirmPasswordVersion(
+    user.userId,
+    session.sessionId,
+    input.passwordVersion ?? passwordVersionOf(user),
+  );
   const accessToken = await issueAccessToken({
     userId: user.userId,
     sessionId: session.sessionId,
@@ -55,7 +79,10 @@ export async function openSession(user: User, input: OpenSession, now = new Date
     authTime: now,
     scope: 'full',
   });
-  return { accessToken, refreshToken, expiresIn: config().accessTokenTtlSeconds };
+  return {
+    tokens: { accessToken, refreshToken, expiresIn: config().accessTokenTtlSeconds },
+    sessionId: session.sessionId,
+  };
 }
 
 /**
@@ -74,6 +101,7 @@ export async function openEnrollmentSession(
     now,
   );
   await transact(puts);
+  await confirmPasswordVersion(user.userId, session.sessionId, passwordVersionOf(user));
   const enrollmentToken = await issueAccessToken(
     {
       userId: user.userId,

@@ -11,18 +11,27 @@ import type { FactorType } from './factors.ts';
  * challenge id; the challenge is bound to a user, a factor, a purpose and (for logins) the
  * login's token digest, so a code cannot be carried from one to another.
  *
+ * Account codes (`signup`, `reset`) are challenges too, sent to an address rather than a
+ * factor. Their id is the caller's only handle, so they are bound to their purpose alone. A
+ * request for an address that must not get a code (a sign-up for a verified account, a reset
+ * for an address without one) gets a challenge without a code: it counts attempts and resends
+ * exactly like a live one and matches nothing, so its answers tell nobody which case it was.
+ *
  * Verification is two conditional writes: reserve an attempt (which also proves the
  * challenge is live and belongs to the caller), then, if the code matched, mark it used
  * inside the transaction that does what the code was for. Reserving first bounds guesses
  * even when they arrive in parallel.
  */
-export type Purpose = 'login' | 'enroll' | 'verify';
+export type Purpose = 'login' | 'enroll' | 'verify' | 'signup' | 'reset';
 
 export interface Challenge {
   challengeId: string;
-  userId: string;
-  factorId: string;
-  factorType: FactorType;
+  /** Absent only on an account code that was never meant to work (see above). */
+  userId?: string;
+  /** The factor sent to; account codes have `email` instead. */
+  factorId?: string;
+  factorType?: FactorType;
+  email?: string;
   purpose: Purpose;
   loginDigest?: string;
   codeDigest?: string;
@@ -39,17 +48,21 @@ export function newChallengeId(): string {
   return ulid();
 }
 
-export function windows(now: Date) {
-  const { codeTtlSeconds, resendCooldownSeconds } = config();
+const isAccountCode = (purpose: Purpose) => purpose === 'signup' || purpose === 'reset';
+
+export function windows(now: Date, purpose: Purpose) {
+  const { codeTtlSeconds, accountCodeTtlSeconds, resendCooldownSeconds } = config();
+  const ttl = isAccountCode(purpose) ? accountCodeTtlSeconds : codeTtlSeconds;
   return {
-    expiresAt: new Date(now.getTime() + codeTtlSeconds * 1000).toISOString(),
+    expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
     resendAvailableAt: new Date(now.getTime() + resendCooldownSeconds * 1000).toISOString(),
   };
 }
 
-export async function putChallenge(challenge: Challenge): Promise<void> {
-  await db.send(
-    new PutCommand({
+/** The Put of a new challenge, for a transaction. */
+export function challengePut(challenge: Challenge) {
+  return {
+    Put: {
       TableName: table(),
       Item: {
         ...key(challenge.challengeId),
@@ -57,8 +70,17 @@ export async function putChallenge(challenge: Challenge): Promise<void> {
         ttl: epochSeconds(new Date(challenge.expiresAt)) + 3600,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+    },
+  };
+}
+
+export async function putChallenge(challenge: Challenge): Promise<void> {
+  await db.send(new PutCommand(challengePut(challenge).Put));
+}
+
+/** Transaction item ending a challenge whatever its state (a replaced sign-up's code dies with it). */
+export function voidChallenge(challengeId: string) {
+  return { Delete: { TableName: table(), Key: key(challengeId) } };
 }
 
 /** A plain read, to find the factor of a challenge; the conditional writes decide everything else. */
@@ -81,7 +103,8 @@ function old(error: unknown): Challenge | undefined {
 }
 
 export interface Owner {
-  userId: string;
+  /** Absent for account codes, whose id is the caller's only handle on them. */
+  userId?: string;
   purpose: Purpose;
   loginDigest?: string;
 }
@@ -90,7 +113,7 @@ export interface Owner {
 function refusal(found: Challenge | undefined, owner: Owner, now: Date, resend = false): ApiError {
   const foreign =
     !found ||
-    found.userId !== owner.userId ||
+    (owner.userId !== undefined && found.userId !== owner.userId) ||
     found.purpose !== owner.purpose ||
     (owner.loginDigest !== undefined && found.loginDigest !== owner.loginDigest);
   // Someone else's challenge looks exactly like a missing one.
@@ -103,12 +126,12 @@ function refusal(found: Challenge | undefined, owner: Owner, now: Date, resend =
   return new ApiError('challenge_expired');
 }
 
-const ownerCondition =
-  'attribute_exists(pk) AND userId = :user AND purpose = :purpose AND attribute_not_exists(usedAt) AND expiresAt > :now';
+const ownerCondition = (owner: Owner) =>
+  `attribute_exists(pk)${owner.userId !== undefined ? ' AND userId = :user' : ''} AND purpose = :purpose AND attribute_not_exists(usedAt) AND expiresAt > :now`;
 
 function ownerValues(owner: Owner, now: Date) {
   return {
-    ':user': owner.userId,
+    ...(owner.userId !== undefined ? { ':user': owner.userId } : {}),
     ':purpose': owner.purpose,
     ':now': now.toISOString(),
     ...(owner.loginDigest !== undefined ? { ':login': owner.loginDigest } : {}),
@@ -129,7 +152,7 @@ export async function reserveChallengeAttempt(
         TableName: table(),
         Key: key(challengeId),
         UpdateExpression: 'ADD attempts :one',
-        ConditionExpression: `${ownerCondition}${loginCondition(owner)} AND attempts < :max`,
+        ConditionExpression: `${ownerCondition(owner)}${loginCondition(owner)} AND attempts < :max`,
         ExpressionAttributeValues: {
           ...ownerValues(owner, now),
           ':one': 1,
@@ -148,22 +171,27 @@ export async function reserveChallengeAttempt(
 
 /**
  * Replaces the code (the previous one stops working) once the cooldown has passed. Attempts
- * are NOT reset (NIST SP 800-63B-4 §3.1.3.2): a resend must not buy more guesses.
+ * are NOT reset (NIST SP 800-63B-4 §3.1.3.2): a resend must not buy more guesses. A challenge
+ * without a code stays without one (`codeDigest` undefined): only its times move.
  */
-export async function replaceCode(challengeId: string, owner: Owner, codeDigest: string, now = new Date()) {
-  const next = windows(now);
+export async function replaceCode(
+  challengeId: string,
+  owner: Owner,
+  codeDigest: string | undefined,
+  now = new Date(),
+) {
+  const next = windows(now, owner.purpose);
   try {
     const out = await db.send(
       new UpdateCommand({
         TableName: table(),
         Key: key(challengeId),
-        UpdateExpression:
-          'SET codeDigest = :code, expiresAt = :expires, resendAvailableAt = :resend, #ttl = :ttl ADD sends :one',
-        ConditionExpression: `${ownerCondition}${loginCondition(owner)} AND attempts < :max AND resendAvailableAt <= :now`,
+        UpdateExpression: `SET ${codeDigest ? 'codeDigest = :code, ' : ''}expiresAt = :expires, resendAvailableAt = :resend, #ttl = :ttl ADD sends :one`,
+        ConditionExpression: `${ownerCondition(owner)}${loginCondition(owner)} AND attempts < :max AND resendAvailableAt <= :now AND ${codeDigest ? 'attribute_exists' : 'attribute_not_exists'}(codeDigest)`,
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ...ownerValues(owner, now),
-          ':code': codeDigest,
+          ...(codeDigest ? { ':code': codeDigest } : {}),
           ':expires': next.expiresAt,
           ':resend': next.resendAvailableAt,
           ':ttl': epochSeconds(new Date(next.expiresAt)) + 3600,
@@ -174,10 +202,8 @@ export async function replaceCode(challengeId: string, owner: Owner, codeDigest:
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return {
-      previous: out.Attributes as Challenge,
-      next: { ...(out.Attributes as Challenge), ...next, codeDigest },
-    };
+    const previous = out.Attributes as Challenge;
+    return { previous, next: { ...previous, ...next, ...(codeDigest ? { codeDigest } : {}) } };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     throw refusal(old(error), owner, now, true);
@@ -185,20 +211,20 @@ export async function replaceCode(challengeId: string, owner: Owner, codeDigest:
 }
 
 /** Puts the previous code back when the new one could not be delivered: nothing was spent. */
-export async function restoreCode(previous: Challenge, replacedDigest: string): Promise<void> {
+export async function restoreCode(previous: Challenge, replaced: Challenge): Promise<void> {
   try {
     await db.send(
       new UpdateCommand({
         TableName: table(),
         Key: key(previous.challengeId),
-        UpdateExpression:
-          'SET codeDigest = :code, expiresAt = :expires, resendAvailableAt = :resend ADD sends :minus',
-        ConditionExpression: 'codeDigest = :replaced',
+        UpdateExpression: `SET ${previous.codeDigest ? 'codeDigest = :code, ' : ''}expiresAt = :expires, resendAvailableAt = :resend ADD sends :minus`,
+        // Only if nothing replaced it again meanwhile.
+        ConditionExpression: replaced.codeDigest ? 'codeDigest = :replaced' : 'resendAvailableAt = :replaced',
         ExpressionAttributeValues: {
-          ':code': previous.codeDigest,
+          ...(previous.codeDigest ? { ':code': previous.codeDigest } : {}),
           ':expires': previous.expiresAt,
           ':resend': previous.resendAvailableAt,
-          ':replaced': replacedDigest,
+          ':replaced': replaced.codeDigest ?? replaced.resendAvailableAt,
           ':minus': -1,
         },
       }),

@@ -16,11 +16,19 @@ export interface Device {
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string;
+  /** The password version it was remembered under: a password change forgets it (absent: 0). */
+  passwordVersion?: number;
 }
 
 const key = (userId: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${deviceId}` });
 
-export async function newDevice(userId: string, label: string, days: number, now = new Date()) {
+export async function newDevice(
+  userId: string,
+  label: string,
+  days: number,
+  passwordVersion: number,
+  now = new Date(),
+) {
   const deviceId = ulid();
   const secret = randomToken();
   const expiresAt = new Date(now.getTime() + days * 24 * 60 * 60 * 1000);
@@ -31,6 +39,7 @@ export async function newDevice(userId: string, label: string, days: number, now
     createdAt: now.toISOString(),
     lastUsedAt: null,
     expiresAt: expiresAt.toISOString(),
+    passwordVersion,
   };
   const item = {
     ...key(userId, deviceId),

@@ -11,6 +11,8 @@ import { db, epochSeconds, table } from './client.ts';
  * Kept ~400 days (TTL) for investigations; events never contain codes or tokens.
  */
 export type EventType =
+  | 'user.created'
+  | 'password.reset'
   | 'session.created'
   | 'mfa.challenge_sent'
   | 'mfa.verified'
@@ -28,6 +30,7 @@ export type EventType =
   | 'mfa.reset'
   | 'org.policy_changed'
   | 'org.member_invited'
+  | 'org.invitation_revoked'
   | 'org.member_added';
 
 export interface EventInput {

@@ -1,4 +1,5 @@
 import { config } from '../config.ts';
+import { table } from './client.ts';
 import { clearFailures, type Reservation, reserveAttempt } from './guard.ts';
 import { normaliseEmail } from './users.ts';
 
@@ -20,4 +21,9 @@ export function reservePasswordAttempt(email: string, now = new Date()): Promise
 
 export function clearPasswordFailures(email: string): Promise<void> {
   return clearFailures(key(email));
+}
+
+/** Transaction item: the address's owner proved it (a completed password reset). */
+export function clearPasswordFailuresItem(email: string) {
+  return { Delete: { TableName: table(), Key: key(email) } };
 }

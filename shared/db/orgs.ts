@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import { config } from '../config.ts';
 import { db, table } from './client.ts';
 import type { FactorType } from './factors.ts';
 import { profileKey } from './users.ts';
@@ -10,10 +11,12 @@ import { profileKey } from './users.ts';
  * too: login reads one item, and `attribute_not_exists(orgId)` on it keeps a user in at most
  * one organisation.
  *
- * Joining takes the user's consent: an admin's "add" is an invitation (`ORG#<id>` /
- * `INVITE#<userId>`, mirrored at `USER#<userId>` / `INVITE#<orgId>` so users list theirs),
- * which the user accepts. Without it, anyone could create an organisation, add a stranger by
- * email and reset or relax that stranger's MFA.
+ * Joining takes the user's consent: an admin's "add" is an invitation to an email address
+ * (`ORG#<id>` / `INVITE#<email>`, mirrored at `EMAIL#<email>` / `INVITE#<orgId>` so the owner of
+ * the address lists theirs), which only a verified account with that address sees and accepts.
+ * Without it, anyone could create an organisation, add a stranger by email and reset or relax
+ * that stranger's MFA; without the verified address, whoever signed up first with a new hire's
+ * address would receive the new hire's invitation.
  */
 export type Role = 'owner' | 'admin' | 'member';
 export type PolicyMode = 'off' | 'optional' | 'required';
@@ -111,26 +114,24 @@ export function joinOrg(orgId: string, user: { userId: string; email: string }, 
 export interface Invitation {
   orgId: string;
   orgName: string;
-  userId: string;
+  /** Normalised address; whichever verified account has it may accept. */
+  email: string;
   role: Exclude<Role, 'owner'>;
   invitedBy: string;
   createdAt: string;
   expiresAt: string;
 }
 
-// An invitation nobody acts on should not stay a standing offer.
-const INVITATION_DAYS = 14;
+const orgInviteKey = (orgId: string, email: string) => ({ pk: `ORG#${orgId}`, sk: `INVITE#${email}` });
+const addressInviteKey = (email: string, orgId: string) => ({ pk: `EMAIL#${email}`, sk: `INVITE#${orgId}` });
 
-const orgInviteKey = (orgId: string, userId: string) => ({ pk: `ORG#${orgId}`, sk: `INVITE#${userId}` });
-const userInviteKey = (userId: string, orgId: string) => ({ pk: `USER#${userId}`, sk: `INVITE#${orgId}` });
-
-/** Transaction items of an invitation (a repeated one replaces the earlier one). */
-export function invite(org: Org, userId: string, role: Invitation['role'], invitedBy: string, now: Date) {
-  const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
+/** Transaction items of an invitation (a repeated one replaces the earlier one and its expiry). */
+export function invite(org: Org, email: string, role: Invitation['role'], invitedBy: string, now: Date) {
+  const expiresAt = new Date(now.getTime() + config().invitationTtlDays * 86_400_000);
   const invitation: Invitation = {
     orgId: org.orgId,
     orgName: org.name,
-    userId,
+    email,
     role,
     invitedBy,
     createdAt: now.toISOString(),
@@ -139,45 +140,73 @@ export function invite(org: Org, userId: string, role: Invitation['role'], invit
   const ttl = Math.floor(expiresAt.getTime() / 1000);
   return {
     invitation,
-    puts: [orgInviteKey(org.orgId, userId), userInviteKey(userId, org.orgId)].map((key) => ({
+    puts: [orgInviteKey(org.orgId, email), addressInviteKey(email, org.orgId)].map((key) => ({
       Put: { TableName: table(), Item: { ...key, ...invitation, ttl } },
     })),
   };
 }
 
-export async function listInvitations(userId: string, now = new Date()): Promise<Invitation[]> {
-  const out = await db.send(
-    new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :invite)',
-      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':invite': 'INVITE#' },
-      ConsistentRead: true,
-    }),
-  );
-  return ((out.Items ?? []) as Invitation[])
-    .filter((item) => item.expiresAt > now.toISOString())
-    .map(({ orgId, orgName, userId: invitee, role, invitedBy, createdAt, expiresAt }) => ({
-      orgId,
-      orgName,
-      userId: invitee,
-      role,
-      invitedBy,
-      createdAt,
-      expiresAt,
-    }));
+const asInvitation = ({
+  orgId,
+  orgName,
+  email,
+  role,
+  invitedBy,
+  createdAt,
+  expiresAt,
+}: Invitation): Invitation => ({
+  orgId,
+  orgName,
+  email,
+  role,
+  invitedBy,
+  createdAt,
+  expiresAt,
+});
+
+async function queryInvitations(pk: string, now: Date): Promise<Invitation[]> {
+  const found: Invitation[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :invite)',
+        ExpressionAttributeValues: { ':pk': pk, ':invite': 'INVITE#' },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    found.push(...((out.Items ?? []) as Invitation[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  // TTL deletion lags: an expired invitation is no invitation.
+  return found.filter((item) => item.expiresAt > now.toISOString()).map(asInvitation);
 }
 
-/** Transaction items removing an invitation; the first requires it to exist and be unexpired. */
-export function consumeInvitation(userId: string, orgId: string, now: Date) {
+/** The open invitations to an address (its owner's list). */
+export function listInvitationsTo(email: string, now = new Date()): Promise<Invitation[]> {
+  return queryInvitations(`EMAIL#${email}`, now);
+}
+
+/** The open invitations an organisation sent. */
+export function listOrgInvitations(orgId: string, now = new Date()): Promise<Invitation[]> {
+  return queryInvitations(`ORG#${orgId}`, now);
+}
+
+/** Transaction items removing an invitation; the first requires it to exist (and, to accept, be unexpired). */
+export function removeInvitation(email: string, orgId: string, now: Date, options: { live?: boolean } = {}) {
   return [
     {
       Delete: {
         TableName: table(),
-        Key: userInviteKey(userId, orgId),
-        ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
+        Key: addressInviteKey(email, orgId),
+        ConditionExpression: options.live
+          ? 'attribute_exists(pk) AND expiresAt > :now'
+          : 'attribute_exists(pk)',
+        ...(options.live ? { ExpressionAttributeValues: { ':now': now.toISOString() } } : {}),
       },
     },
-    { Delete: { TableName: table(), Key: orgInviteKey(orgId, userId) } },
+    { Delete: { TableName: table(), Key: orgInviteKey(orgId, email) } },
   ];
 }

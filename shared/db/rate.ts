@@ -57,3 +57,23 @@ export async function release(window: Window, now = new Date()): Promise<void> {
     if (!isConditionFailure(error)) throw error;
   }
 }
+
+/**
+ * Runs `work` under several allowances: all are taken first (a refused one gives back those
+ * already taken), and all are given back when `work` fails, so a request that did not happen
+ * (a failed delivery) costs nothing.
+ */
+export async function withAllowances<T>(windows: Window[], now: Date, work: () => Promise<T>): Promise<T> {
+  const taken: Window[] = [];
+  const giveBack = () => Promise.all(taken.map((window) => release(window, now)));
+  try {
+    for (const window of windows) {
+      await hit(window, now);
+      taken.push(window);
+    }
+    return await work();
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
+}

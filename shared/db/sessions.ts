@@ -173,6 +173,17 @@ export async function rotateRefreshToken(presented: string, now = new Date()): P
   }
 }
 
+/**
+ * Revokes every live session of the user but `keep`. Run AFTER the change that demands it has
+ * committed: a login racing the change either committed before this listing (and is revoked
+ * here) or confirms the password version after its own commit (openSession) and fails.
+ */
+export async function revokeOtherSessions(userId: string, reason: string, keep?: string): Promise<number> {
+  const ids = (await listUserSessionIds(userId)).filter((id) => id !== keep);
+  await Promise.all(ids.map((id) => revokeSession(id, reason)));
+  return ids.length;
+}
+
 export async function revokeSession(sessionId: string, reason: string, now = new Date()): Promise<void> {
   try {
     await db.send(

@@ -3,18 +3,30 @@ import { cancellationReasons, db } from './client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+// A transaction cancelled only because another one held an item applied nothing: DynamoDB
+// advises retrying it. A few short, jittered tries; a busy item after that is an outage.
+const CONFLICT_RETRIES = 3;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * One atomic write of several items. When a condition fails, `onConflict` receives the index
  * of the first item whose condition did not hold and returns the domain error to throw.
  */
 export async function transact(items: TransactItem[], onConflict?: (index: number) => Error): Promise<void> {
-  try {
-    await db.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    const reasons = cancellationReasons(error);
-    const index = reasons?.indexOf('ConditionalCheckFailed') ?? -1;
-    if (index >= 0 && onConflict) throw onConflict(index);
-    throw error;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      const index = reasons?.indexOf('ConditionalCheckFailed') ?? -1;
+      if (index >= 0 && onConflict) throw onConflict(index);
+      const onlyConflicts =
+        reasons?.includes('TransactionConflict') &&
+        reasons.every((r) => r === 'None' || r === 'TransactionConflict');
+      if (!onlyConflicts || attempt >= CONFLICT_RETRIES) throw error;
+      await sleep(10 * 2 ** attempt + Math.random() * 20);
+    }
   }
 }
 

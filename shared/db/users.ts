@@ -1,11 +1,16 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
-import { cancellationReasons, db, table } from './client.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config.ts';
+import { db, epochSeconds, table } from './client.ts';
 
 /**
  * Users: `USER#<id>` / `PROFILE`, and `EMAIL#<normalised email>` / `USER` pointing at it.
- * Both are written in one transaction with `attribute_not_exists` on each, so two sign-ups
- * with one address cannot both succeed.
+ * Both are written in one transaction, each conditional, so two sign-ups with one address
+ * cannot make two accounts.
+ *
+ * A sign-up is `unverified` until its emailed code comes back: such an account owns nothing
+ * (no sessions, factors or invitations), a later sign-up for the address replaces it in place,
+ * and it is dead after `expiresAt` (checked on read; its TTL only cleans up). Accounts without
+ * the flag are verified, which covers every account made before sign-up was verified.
  */
 export interface User {
   userId: string;
@@ -16,6 +21,16 @@ export interface User {
   /** Active MFA factors; kept on the profile so the limit and "first factor" are one condition. */
   activeFactors?: number;
   createdAt: string;
+  unverified?: true;
+  /** Unverified accounts: the one sign-up code that can verify it (a replaced one dies). */
+  verificationId?: string;
+  expiresAt?: string;
+  /**
+   * Bumped by every password change. Whatever was obtained with the old password (an mfaToken,
+   * a login in flight, a remembered device) carries the version it was issued under and stops
+   * counting once it differs. Absent means 0.
+   */
+  passwordVersion?: number;
 }
 
 /** Case-insensitive addresses: one account per mailbox however the user types it. */
@@ -26,46 +41,132 @@ export function normaliseEmail(email: string): string {
 export const profileKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 const emailKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'USER' });
 
-export class EmailTakenError extends Error {
-  override readonly name = 'EmailTakenError';
+export const passwordVersionOf = (user: User): number => user.passwordVersion ?? 0;
+
+export function isVerified(user: User): boolean {
+  return !user.unverified;
 }
 
-export async function createUser(
-  input: { email: string; passwordHash: string },
-  now = new Date(),
-): Promise<User> {
+/**
+ * The writes of a sign-up that (re)creates an unverified account for `email`: a new one, or in
+ * place of an unverified one (`replacing`, as read) or of a pointer left without its profile.
+ * Both conditions fail if a verified account took the address meanwhile, or another sign-up
+ * replaced the one that was read: the caller reads again.
+ */
+export function unverifiedAccountPuts(
+  input: { userId: string; email: string; passwordHash: string; verificationId: string },
+  replacing: User | undefined,
+  now: Date,
+) {
+  const expiresAt = new Date(now.getTime() + config().unverifiedAccountTtlSeconds * 1000);
   const user: User = {
-    userId: ulid(),
+    userId: input.userId,
     email: normaliseEmail(input.email),
     passwordHash: input.passwordHash,
     createdAt: now.toISOString(),
+    unverified: true,
+    verificationId: input.verificationId,
+    expiresAt: expiresAt.toISOString(),
   };
-  try {
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table(),
-              Item: { ...profileKey(user.userId), ...user },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: table(),
-              Item: { ...emailKey(user.email), userId: user.userId, createdAt: user.createdAt },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') throw new EmailTakenError();
-    throw error;
-  }
-  return user;
+  const ttl = epochSeconds(expiresAt);
+  return {
+    user,
+    items: [
+      {
+        Put: {
+          TableName: table(),
+          Item: { ...profileKey(user.userId), ...user, ttl },
+          ConditionExpression: replacing?.verificationId
+            ? 'unverified = :yes AND verificationId = :seen'
+            : 'attribute_not_exists(pk)',
+          ExpressionAttributeValues: replacing?.verificationId
+            ? { ':yes': true, ':seen': replacing.verificationId }
+            : undefined,
+        },
+      },
+      {
+        Put: {
+          TableName: table(),
+          Item: { ...emailKey(user.email), userId: user.userId, createdAt: user.createdAt, ttl },
+          ConditionExpression: 'attribute_not_exists(pk) OR userId = :user',
+          ExpressionAttributeValues: { ':user': user.userId },
+        },
+      },
+    ],
+  };
+}
+
+/** Transaction items making an unverified account verified with its current code. */
+export function verifyAccountItems(user: User, verificationId: string, now: Date) {
+  return [
+    {
+      Update: {
+        TableName: table(),
+        Key: profileKey(user.userId),
+        UpdateExpression: 'REMOVE unverified, verificationId, expiresAt, #ttl',
+        ConditionExpression: 'unverified = :yes AND verificationId = :code AND expiresAt > :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':yes': true, ':code': verificationId, ':now': now.toISOString() },
+      },
+    },
+    {
+      Update: {
+        TableName: table(),
+        Key: emailKey(user.email),
+        UpdateExpression: 'REMOVE #ttl',
+        ConditionExpression: 'userId = :user',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':user': user.userId },
+      },
+    },
+  ];
+}
+
+/** Transaction item: an unverified account's current sign-up code is now `verificationId`. */
+export function setVerification(user: User, verificationId: string) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: profileKey(user.userId),
+      UpdateExpression: 'SET verificationId = :next',
+      ConditionExpression: 'unverified = :yes AND verificationId = :seen',
+      ExpressionAttributeValues: { ':yes': true, ':next': verificationId, ':seen': user.verificationId },
+    },
+  };
+}
+
+/**
+ * Transaction item setting a new password hash, conditional on the password version (and,
+ * when given, the active-factor count) that the decision to change it was based on.
+ */
+export function changePassword(
+  user: User,
+  passwordHash: string,
+  now: Date,
+  options: { factorsSeen?: number } = {},
+) {
+  const seen = passwordVersionOf(user);
+  const factors =
+    options.factorsSeen === undefined
+      ? ''
+      : options.factorsSeen === 0
+        ? ' AND (attribute_not_exists(activeFactors) OR activeFactors = :factors)'
+        : ' AND activeFactors = :factors';
+  return {
+    Update: {
+      TableName: table(),
+      Key: profileKey(user.userId),
+      UpdateExpression: 'SET passwordHash = :hash, passwordVersion = :next, passwordChangedAt = :now',
+      ConditionExpression: `${seen === 0 ? '(attribute_not_exists(passwordVersion) OR passwordVersion = :seen)' : 'passwordVersion = :seen'}${factors}`,
+      ExpressionAttributeValues: {
+        ':hash': passwordHash,
+        ':next': seen + 1,
+        ':seen': seen,
+        ':now': now.toISOString(),
+        ...(options.factorsSeen === undefined ? {} : { ':factors': options.factorsSeen }),
+      },
+    },
+  };
 }
 
 // Strongly consistent: a login right after sign-up must see the new account.
@@ -80,16 +181,25 @@ export async function findUserById(userId: string): Promise<User | undefined> {
 const NOBODY = '00000000000000000000000000';
 
 /**
- * Two reads whether or not the email is known: an unknown email looks up a profile that
- * cannot exist, so the number of round trips does not tell attackers which addresses have
- * accounts (the password hash check is equalised separately).
+ * What the table holds for an address: the user id its pointer names (also when the profile is
+ * gone) and the profile, expired unverified ones included. Two reads whether or not the email
+ * is known: an unknown email looks up a profile that cannot exist, so the number of round
+ * trips does not tell attackers which addresses have accounts.
  */
-export async function findUserByEmail(email: string): Promise<User | undefined> {
+export async function readAccount(email: string): Promise<{ userId?: string; user?: User }> {
   const pointer = await db.send(
     new GetCommand({ TableName: table(), Key: emailKey(normaliseEmail(email)), ConsistentRead: true }),
   );
-  const user = await findUserById((pointer.Item?.userId as string | undefined) ?? NOBODY);
-  return pointer.Item ? user : undefined;
+  const userId = pointer.Item?.userId as string | undefined;
+  const user = await findUserById(userId ?? NOBODY);
+  return userId ? { userId, ...(user ? { user } : {}) } : {};
+}
+
+/** The account of an address: verified, or unverified and not yet expired. */
+export async function findUserByEmail(email: string, now = new Date()): Promise<User | undefined> {
+  const { user } = await readAccount(email);
+  if (!user || (user.unverified && (user.expiresAt ?? '') <= now.toISOString())) return undefined;
+  return user;
 }
 
 /**

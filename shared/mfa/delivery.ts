@@ -11,7 +11,7 @@ import {
   windows,
 } from '../db/challenges.ts';
 import type { Factor } from '../db/factors.ts';
-import { hit, release, type Window } from '../db/rate.ts';
+import { type Window, withAllowances } from '../db/rate.ts';
 import { ApiError } from '../http/errors.ts';
 import { sendEmail } from '../notify/email.ts';
 import { sendSms } from '../notify/sms.ts';
@@ -25,10 +25,13 @@ import { digest, newOtpCode } from './codes.ts';
  */
 export const codeDigest = (challengeId: string, code: string) => digest('code', challengeId, code);
 
-/** Whether `code` is the challenge's current code, compared in constant time. */
+/**
+ * Whether `code` is the challenge's current code, compared in constant time. A challenge
+ * without a code costs the same digest and matches nothing.
+ */
 export async function codeMatches(challenge: Challenge, code: string): Promise<boolean> {
-  if (!challenge.codeDigest) return false;
-  return constantTimeEqual(await codeDigest(challenge.challengeId, code), challenge.codeDigest);
+  const presented = await codeDigest(challenge.challengeId, code);
+  return challenge.codeDigest !== undefined && constantTimeEqual(presented, challenge.codeDigest);
 }
 
 function allowances(factor: Factor): Window[] {
@@ -45,24 +48,6 @@ function allowances(factor: Factor): Window[] {
       limit: sendsPerDestinationPerDay,
     },
   ];
-}
-
-async function take(factor: Factor, now: Date): Promise<Window[]> {
-  const taken: Window[] = [];
-  try {
-    for (const window of allowances(factor)) {
-      await hit(window, now);
-      taken.push(window);
-    }
-    return taken;
-  } catch (error) {
-    await giveBack(taken, now);
-    throw error;
-  }
-}
-
-async function giveBack(windows: Window[], now: Date): Promise<void> {
-  await Promise.all(windows.map((window) => release(window, now)));
 }
 
 async function deliver(factor: Factor, code: string): Promise<void> {
@@ -87,22 +72,23 @@ export async function startChallenge(
     ...(owner.loginDigest ? { loginDigest: owner.loginDigest } : {}),
     attempts: 0,
     sends: factor.type === 'totp' ? 0 : 1,
-    ...windows(now),
+    ...windows(now, owner.purpose),
   };
   if (factor.type === 'totp') {
     await putChallenge(challenge);
     return challenge;
   }
-  const taken = await take(factor, now);
   const code = newOtpCode();
   challenge.codeDigest = await codeDigest(challengeId, code);
-  try {
+  await withAllowances(allowances(factor), now, async () => {
     await putChallenge(challenge);
-    await deliver(factor, code);
-  } catch (error) {
-    await Promise.all([deleteChallenge(challengeId), giveBack(taken, now)]);
-    throw error;
-  }
+    try {
+      await deliver(factor, code);
+    } catch (error) {
+      await deleteChallenge(challengeId);
+      throw error;
+    }
+  });
   return challenge;
 }
 
@@ -116,17 +102,14 @@ export async function resendChallenge(factor: Factor, challengeId: string, owner
   }
   const code = newOtpCode();
   const newDigest = await codeDigest(challengeId, code);
-  const taken = await take(factor, now);
-  let replaced: Awaited<ReturnType<typeof replaceCode>> | undefined;
-  try {
-    replaced = await replaceCode(challengeId, owner, newDigest, now);
-    await deliver(factor, code);
-  } catch (error) {
-    await Promise.all([
-      replaced ? restoreCode(replaced.previous, newDigest) : undefined,
-      giveBack(taken, now),
-    ]);
-    throw error;
-  }
-  return replaced.next;
+  return withAllowances(allowances(factor), now, async () => {
+    const replaced = await replaceCode(challengeId, owner, newDigest, now);
+    try {
+      await deliver(factor, code);
+    } catch (error) {
+      await restoreCode(replaced.previous, replaced.next);
+      throw error;
+    }
+    return replaced.next;
+  });
 }

@@ -141,7 +141,7 @@ async function evaluate(
   };
   const challenge = await reserveChallengeAttempt(proof.challengeId, owner, now);
   const challengeRemaining = config().codeMaxAttempts - challenge.attempts;
-  const factor = await activeFactor(user, challenge.factorId, allowedTypes).catch((error: unknown) => {
+  const factor = await activeFactor(user, challenge.factorId ?? '', allowedTypes).catch((error: unknown) => {
     // The factor was removed since the challenge was sent: the challenge died with it.
     throw error instanceof ApiError && error.code === 'not_found' ? new ApiError('challenge_expired') : error;
   });

@@ -38,18 +38,51 @@ export function smsCode(input: { code: string; minutes: number }): string {
 /** The code is kept out of the subject: subjects show on lock screens and in notification previews. */
 export function emailCode(input: { code: string; minutes: number }): Message {
   const name = config().serviceName;
-  const paragraphs = [
+  return codeEmail(input.code, `Your ${name} code is`, `Your ${name} verification code`, [
     `It expires in ${minutes(input.minutes)}. Enter it only on the page where you asked for it. Never share it: we will never ask for it.`,
     "If you didn't ask for this code, ignore this email and don't give the code to anyone.",
-  ];
-  const text = [`Your ${name} code is: ${input.code}`, ...paragraphs, footer()].join('\n\n');
-  const html = page(`Your ${name} verification code`, [
-    `<p>Your ${escapeHtml(name)} code is:</p>`,
-    `<p style="font-size:28px;letter-spacing:4px;font-family:monospace"><strong>${escapeHtml(input.code)}</strong></p>`,
-    ...paragraphs.map(paragraph),
-    footerHtml(),
   ]);
-  return { subject: `Your ${name} verification code`, text, html };
+}
+
+/** The code that proves a new account's address; what happens without it is said plainly. */
+export function signupCode(input: { code: string; minutes: number }): Message {
+  return accountCode(input, 'confirm your email address', [
+    'Enter it on the page where you are creating your account.',
+    "If you didn't create an account, ignore this email: without the code, nothing is created.",
+  ]);
+}
+
+export function resetCode(input: { code: string; minutes: number }): Message {
+  return accountCode(input, 'reset your password', [
+    'Enter it on the page where you asked to reset your password, together with your new password.',
+    "If you didn't ask for this, ignore this email: your password stays as it is.",
+  ]);
+}
+
+/** A sign-up for an address that already has an account: the owner hears of it, nobody else. */
+export function signupExisting(n: Occurrence): Message {
+  return occurrenceNotice(n, 'someone tried to create an account with your address', [
+    'Someone tried to create a new account with this email address, which already has an account with us. Nothing was changed.',
+    'If it was you: sign in instead, or reset your password if you forgot it.',
+  ]);
+}
+
+/** A password reset for an address without an account (told only to the mailbox, never to the requester). */
+export function resetNoAccount(n: Occurrence): Message {
+  return occurrenceNotice(n, 'password reset requested', [
+    'Someone asked to reset the password of an account with this email address, but no account uses this address.',
+    'If it was you, you may have signed up with another address, or you can create an account with this one. Otherwise you can ignore this email.',
+  ]);
+}
+
+/** An organisation invited an address that has no account yet: the invitation waits for a sign-up. */
+export function orgSignupInvitation(
+  n: Occurrence & { orgName: string; role: string; days: number },
+): Message {
+  return occurrenceNotice(n, 'you were invited to an organisation', [
+    `You were invited to join the organisation "${clean(n.orgName, 100)}" as ${n.role === 'admin' ? 'an admin' : 'a member'}.`,
+    `To accept, create an account with this email address within ${n.days} ${n.days === 1 ? 'day' : 'days'}; the invitation then appears in your security settings. Its owner and admins will be able to set your multi-factor authentication policy and reset your sign-in methods. Accept only if you know this organisation.`,
+  ]);
 }
 
 // ---------------------------------------------------------------- security notices
@@ -157,7 +190,62 @@ export function orgInvitation(n: Occurrence & { orgName: string; role: string })
   );
 }
 
+export function passwordWasReset(n: Occurrence): Message {
+  return notice(
+    'your password was reset',
+    [
+      'The password of your account was reset with a code sent to this address. Every device was signed out, and remembered devices must complete two-step verification again.',
+    ],
+    n,
+  );
+}
+
 // ---------------------------------------------------------------- building blocks
+
+function accountCode(input: { code: string; minutes: number }, purpose: string, lines: string[]): Message {
+  const name = config().serviceName;
+  return codeEmail(input.code, `Your ${name} code to ${purpose} is`, `${name}: your code to ${purpose}`, [
+    `It expires in ${minutes(input.minutes)}. ${lines[0]}`,
+    ...lines.slice(1),
+    'Never share it: we will never ask for it.',
+  ]);
+}
+
+function codeEmail(code: string, intro: string, subject: string, paragraphs: string[]): Message {
+  const text = [`${intro}: ${code}`, ...paragraphs, footer()].join('\n\n');
+  const html = page(subject, [
+    `<p>${escapeHtml(intro)}:</p>`,
+    `<p style="font-size:28px;letter-spacing:4px;font-family:monospace"><strong>${escapeHtml(code)}</strong></p>`,
+    ...paragraphs.map(paragraph),
+    footerHtml(),
+  ]);
+  return { subject, text, html };
+}
+
+/** A notice about a request someone made for this address, with when and from where, without "reset your password". */
+function occurrenceNotice(o: Occurrence, what: string, lines: string[]): Message {
+  const name = config().serviceName;
+  const subject = `${name}: ${what}`;
+  const shown = occurrenceDetails(o);
+  const text = [...lines, shown.map(([label, value]) => `${label}: ${value}`).join('\n'), footer()].join(
+    '\n\n',
+  );
+  const html = page(subject, [...lines.map(paragraph), detailsHtml(shown), footerHtml()]);
+  return { subject, text, html };
+}
+
+function occurrenceDetails(o: Occurrence): [string, string][] {
+  const details: [string, string | undefined][] = [
+    ['When', iso(o.at)],
+    ['IP address', o.ip && clean(o.ip, 64)],
+    ['Device', o.userAgent && clean(o.userAgent, 200)],
+  ];
+  return details.filter((d): d is [string, string] => Boolean(d[1]));
+}
+
+function detailsHtml(shown: [string, string][]): string {
+  return `<p>${shown.map(([label, value]) => `${escapeHtml(label)}: <strong>${escapeHtml(value)}</strong>`).join('<br>')}</p>`;
+}
 
 const IF_NOT_YOU =
   "If this wasn't you: reset your password, then review your sign-in methods, and contact your administrator or support";
@@ -165,12 +253,7 @@ const IF_NOT_YOU =
 function notice(what: string, lines: string[], o: Occurrence): Message {
   const name = config().serviceName;
   const subject = `${name}: ${what}`;
-  const details: [string, string | undefined][] = [
-    ['When', iso(o.at)],
-    ['IP address', o.ip && clean(o.ip, 64)],
-    ['Device', o.userAgent && clean(o.userAgent, 200)],
-  ];
-  const shown = details.filter((d): d is [string, string] => Boolean(d[1]));
+  const shown = occurrenceDetails(o);
   const support = config().supportUrl;
   const text = [
     ...lines,
@@ -180,7 +263,7 @@ function notice(what: string, lines: string[], o: Occurrence): Message {
   ].join('\n\n');
   const html = page(subject, [
     ...lines.map(paragraph),
-    `<p>${shown.map(([label, value]) => `${escapeHtml(label)}: <strong>${escapeHtml(value)}</strong>`).join('<br>')}</p>`,
+    detailsHtml(shown),
     `<p>${escapeHtml(IF_NOT_YOU)}${support ? ` (<a href="${escapeHtml(support)}">${escapeHtml(support)}</a>)` : ''}.</p>`,
     footerHtml(),
   ]);

@@ -22,6 +22,7 @@ import {
   lastSms,
   mfaToken,
   RECOVERY_CODE,
+  SIGNUP_CODE_SUBJECT,
   smsCode,
   subjectsTo,
   uniquePhone,
@@ -506,6 +507,7 @@ describe('security emails', () => {
     await call('POST', '/v1/mfa/recover', { body: { mfaToken: await mfaToken(user.email), recoveryCode } }); // used
 
     expect(await subjectsTo(user.email)).toEqual([
+      SIGNUP_CODE_SUBJECT,
       subject.added,
       subject.activated,
       subject.added,

@@ -74,7 +74,7 @@ beforeAll(async () => {
 });
 
 describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
-  it('an SMS challenge: 3 reads, 2 conditional writes, 1 transaction', async () => {
+  it('an SMS challenge: 4 reads, 2 conditional writes, 1 transaction', async () => {
     const user = await account();
     const sms = await enrollSms(user);
     const token = await mfaToken(user.email);
@@ -100,10 +100,11 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
     expect(calls[5]).toContain('Delete MFAGUARD/MFA'); // a success clears the failures
     expect(calls[5]).toContain('Delete MFATOKEN/LOGIN'); // the login is used up
     expect(calls[5]).toContain('Put SESSION/SESSION');
-    expect(summary(calls)).toEqual({ reads: 3, conditionalWrites: 2, transactions: 1, total: 6 });
+    expect(calls[6]).toBe('Get USER/PROFILE'); // the password version, after the commit
+    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 2, transactions: 1, total: 7 });
   });
 
-  it('an authenticator code (factorId, no challenge): 3 reads, 1 conditional write, 1 transaction', async () => {
+  it('an authenticator code (factorId, no challenge): 4 reads, 1 conditional write, 1 transaction', async () => {
     const user = await account();
     const totp = await enrollTotp(user);
     const calls = await measure({
@@ -122,6 +123,7 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
     expect(calls[4]).toMatch(/^TransactWrite \[/);
     expect(calls[4]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
     expect(calls[4]).toContain('Delete MFATOKEN/LOGIN');
-    expect(summary(calls)).toEqual({ reads: 3, conditionalWrites: 1, transactions: 1, total: 5 });
+    expect(calls[5]).toBe('Get USER/PROFILE');
+    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 1, transactions: 1, total: 6 });
   });
 });

@@ -33,11 +33,46 @@ export async function call(
 export const uniqueEmail = (tag = 'user') => `${tag}-${randomUUID()}@example.com`;
 export const PASSWORD = 'correct horse battery staple';
 
-export async function signUp(email = uniqueEmail()): Promise<{ email: string; userId: string }> {
-  const answer = await call('POST', '/v1/users', { body: { email, password: PASSWORD } });
-  if (answer.status !== 201)
-    throw new Error(`sign-up failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return { email, userId: answer.body.userId };
+/** Every email sent to an address, oldest first (LocalStack's `GET /_aws/ses`). */
+export async function emailsTo(address: string): Promise<{ Subject: string; Body: { text_part: string } }[]> {
+  const listed = (await (await fetch(`${runtime().awsUrl}/_aws/ses`)).json()) as {
+    messages: { Destination: { ToAddresses?: string[] }; Subject: string; Body: { text_part: string } }[];
+  };
+  const wanted = address.toLowerCase();
+  return listed.messages.filter((message) => message.Destination.ToAddresses?.includes(wanted));
+}
+
+/** The six-digit code of the latest email to `address` that has one. */
+export async function lastEmailCode(address: string): Promise<string> {
+  const all = await emailsTo(address);
+  const code = all
+    .reverse()
+    .map((m) => /\b(\d{6})\b/.exec(m.Body.text_part)?.[1])
+    .find(Boolean);
+  if (!code) throw new Error(`no code emailed to ${address}`);
+  return code;
+}
+
+/** `POST /v1/users`, then the emailed code to `POST /v1/users/verify`: a verified, signed-in account. */
+export async function signUp(
+  email = uniqueEmail(),
+  password = PASSWORD,
+): Promise<{ email: string; userId: string; accessToken: string; refreshToken: string }> {
+  const started = await call('POST', '/v1/users', { body: { email, password } });
+  if (started.status !== 202)
+    throw new Error(`sign-up failed: ${started.status} ${JSON.stringify(started.body)}`);
+  const verified = await call('POST', '/v1/users/verify', {
+    body: { verificationId: started.body.verificationId, code: await lastEmailCode(email) },
+  });
+  if (verified.status !== 200 || verified.body.status !== 'authenticated')
+    throw new Error(`sign-up verification failed: ${verified.status} ${JSON.stringify(verified.body)}`);
+  const { sub } = JSON.parse(Buffer.from(verified.body.accessToken.split('.')[1], 'base64url').toString());
+  return {
+    email,
+    userId: sub,
+    accessToken: verified.body.accessToken,
+    refreshToken: verified.body.refreshToken,
+  };
 }
 
 export async function logIn(email: string, password = PASSWORD): Promise<Answer> {

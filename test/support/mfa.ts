@@ -4,6 +4,7 @@ import {
   type Answer,
   apiEvent,
   call,
+  emailsTo,
   type LambdaResult,
   lambdaContext,
   logIn,
@@ -11,6 +12,11 @@ import {
   runtime,
   signUp,
 } from './api.ts';
+
+export { emailsTo, lastEmailCode } from './api.ts';
+
+/** The first email of every account made with `signUp()`: its sign-up code. */
+export const SIGNUP_CODE_SUBJECT = 'Serverless MFA: your code to confirm your email address';
 
 /** The latest SMS sent to a number, as LocalStack's inspection endpoint lists it. */
 export async function lastSms(phoneE164: string): Promise<string> {
@@ -26,24 +32,6 @@ export async function smsCount(phoneE164: string): Promise<number> {
   const url = `${runtime().awsUrl}/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(phoneE164)}`;
   const listed = (await (await fetch(url)).json()) as { sms_messages: Record<string, unknown[]> };
   return listed.sms_messages[phoneE164]?.length ?? 0;
-}
-
-/** Every email sent to an address, oldest first. */
-export async function emailsTo(address: string): Promise<{ Subject: string; Body: { text_part: string } }[]> {
-  const listed = (await (await fetch(`${runtime().awsUrl}/_aws/ses`)).json()) as {
-    messages: { Destination: { ToAddresses?: string[] }; Subject: string; Body: { text_part: string } }[];
-  };
-  return listed.messages.filter((message) => message.Destination.ToAddresses?.includes(address));
-}
-
-export async function lastEmailCode(address: string): Promise<string> {
-  const all = await emailsTo(address);
-  const code = all
-    .reverse()
-    .map((m) => /\b(\d{6})\b/.exec(m.Body.text_part)?.[1])
-    .find(Boolean);
-  if (!code) throw new Error(`no code emailed to ${address}`);
-  return code;
 }
 
 export const codeIn = (text: string) => {
@@ -69,10 +57,9 @@ export interface Account {
   refreshToken: string;
 }
 
+/** A verified account, signed in by its sign-up verification (aal 1, like a password login). */
 export async function account(): Promise<Account> {
-  const { email, userId } = await signUp();
-  const login = await logIn(email);
-  return { email, userId, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken };
+  return signUp();
 }
 
 /** Enrolls and activates a TOTP factor; returns its id, secret and the recovery codes (first factor). */

@@ -98,6 +98,29 @@ export const invitation = (orgId: string, orgName: string, role: 'admin' | 'memb
   expiresAt: expect.any(String),
 });
 
+/** `POST /v1/orgs/{orgId}/members`'s answer, the same for every address it may invite. */
+export const invited = (email: string, role: 'admin' | 'member') => ({
+  status: 'invited',
+  email: email.toLowerCase(),
+  role,
+  expiresAt: expect.any(String),
+});
+
+/** Events about a user: theirs, and the invitations to their address (whose user is the inviter). */
+export const about =
+  (user: { userId: string; email: string }) =>
+  (event: { userId: string; details: Record<string, unknown> }) =>
+    event.userId === user.userId || event.details.email === user.email.toLowerCase();
+
+/** `GET /v1/orgs/{orgId}/invitations` and `DELETE /v1/orgs/{orgId}/invitations/{email}`. */
+export function orgInvitations(token: string, orgId: string): Promise<Answer> {
+  return call('GET', `/v1/orgs/${orgId}/invitations`, { token });
+}
+
+export function revokeInvitation(token: string, orgId: string, email: string): Promise<Answer> {
+  return call('DELETE', `/v1/orgs/${orgId}/invitations/${encodeURIComponent(email)}`, { token });
+}
+
 /**
  * A new account, invited to the organisation with `role`, which accepted (the account has no
  * factor, so its aal 1 token may accept). Its tokens predate joining: aal 1 and no `org` or

@@ -65,10 +65,11 @@ describe('GET /v1/openapi.json', () => {
       additionalProperties: false,
       properties: { password: { minLength: 12, maxLength: 128 } },
     });
-    expect(signUp.responses['201'].content['application/json'].schema).not.toHaveProperty(
+    expect(signUp.responses['202'].content['application/json'].schema).not.toHaveProperty(
       'additionalProperties',
     );
-    expect(Object.keys(signUp.responses).sort()).toEqual(['201', '400', '409', '413', '500']);
+    // No 409: whether an address has an account is never an answer (API.md "Additions").
+    expect(Object.keys(signUp.responses).sort()).toEqual(['202', '400', '413', '429', '500', '502']);
   });
 
   it('marks bearer routes as secured and public ones as open', () => {

@@ -1,0 +1,64 @@
+import { forgetDevice, listDevices } from '../db/devices.ts';
+import { eventPuts } from '../db/events.ts';
+import { clearPasswordFailuresItem } from '../db/login-guard.ts';
+import type { PendingLogin } from '../db/logins.ts';
+import { revokeOtherSessions } from '../db/sessions.ts';
+import { transact } from '../db/transact.ts';
+import { changePassword, passwordVersionOf, type User } from '../db/users.ts';
+import { errorFields, log } from '../http/logger.ts';
+import type { RequestContext } from '../mfa/guard.ts';
+import { notifyAccount } from '../notify/email.ts';
+import { passwordWasReset } from '../notify/templates.ts';
+
+/**
+ * A password reset takes effect in one write: the new hash and a new password version (which
+ * ends every mfaToken, login in flight and remembered device obtained with the old password),
+ * the lifted password lock (the owner proved the address) and the event. MFA failures and
+ * locks stay as they are. Afterwards every other session is revoked and the owner told.
+ */
+export function passwordResetItems(
+  user: User,
+  passwordHash: string,
+  context: RequestContext,
+  now: Date,
+  options: { factorsSeen?: number } = {},
+) {
+  return [
+    changePassword(user, passwordHash, now, options),
+    clearPasswordFailuresItem(user.email),
+    ...eventPuts({ type: 'password.reset', userId: user.userId, orgId: user.orgId, ...context }, now),
+  ];
+}
+
+/** After the reset committed: sessions revoked (but `keep`), devices forgotten, owner emailed. */
+export async function afterPasswordReset(user: User, context: RequestContext, keep?: string): Promise<void> {
+  await revokeOtherSessions(user.userId, 'password_reset', keep);
+  // The new password version already stopped them counting; deleting them is housekeeping, and
+  // leaves the user's device list empty as the email says.
+  try {
+    const devices = await listDevices(user.userId);
+    await Promise.all(devices.map((device) => transact([forgetDevice(user.userId, device.deviceId)])));
+  } catch (error) {
+    log.warn('remembered devices not deleted after a password reset', {
+      userId: user.userId,
+      ...errorFields(error),
+    });
+  }
+  await notifyAccount(user.email, passwordWasReset({ at: new Date(), ...context }), {
+    userId: user.userId,
+    event: 'password.reset',
+  });
+}
+
+/**
+ * For the MFA step that completes a reset (verify or recover with the reset's mfaToken): the
+ * items that put the new password in force with the session, and the version the session is
+ * opened under. For an ordinary login: nothing, and the login's own version.
+ */
+export function completingReset(login: PendingLogin, user: User, context: RequestContext, now: Date) {
+  if (!login.reset) return { items: [], passwordVersion: login.passwordVersion };
+  return {
+    items: passwordResetItems(user, login.reset.passwordHash, context, now),
+    passwordVersion: passwordVersionOf(user) + 1,
+  };
+}
