@@ -48,7 +48,7 @@ export const routes = {
     path: '/v1/users/verify',
     module: 'users/verify',
     auth: 'none',
-    permissions: [...readWrite, ...keyring, 'ses:send'],
+    permissions: [...readWrite, ...keyring],
     summary: 'Confirm the address with the emailed code: the account exists from now on, and is signed in.',
     body: users.verifyUserBody,
     responses: {

@@ -17,7 +17,7 @@ import { type TransactItem, transact } from '../../shared/db/transact.ts';
 import { findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
 import { ApiError, tooMany } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { codeMatches } from '../../shared/mfa/delivery.ts';
+import { codeMatches } from '../../shared/mfa/codes.ts';
 import { tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { methodOf } from '../../shared/mfa/proof.ts';

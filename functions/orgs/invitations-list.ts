@@ -9,10 +9,11 @@ export const handler = http(routes.listOrgInvitations, async ({ params, auth }) 
   return {
     status: 200,
     body: {
-      invitations: invitations.map(({ email, role, invitedBy, createdAt, expiresAt }) => ({
+      invitations: invitations.map(({ email, role, invitedBy, invitedByEmail, createdAt, expiresAt }) => ({
         email,
         role,
         invitedBy,
+        invitedByEmail,
         createdAt,
         expiresAt,
       })),

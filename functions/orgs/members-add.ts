@@ -26,7 +26,7 @@ export const handler = http(routes.addMember, async ({ params, body, auth, ip, u
   // anyone can create an organisation, so they are capped per admin, organisation and address.
   const { invitesPerAdminPerHour, invitesPerOrgPerDay, invitesPerAddressPerDay, invitationTtlDays } =
     config();
-  const { invitation, puts } = invite(org, email, body.role, caller.userId, now);
+  const { invitation, puts } = invite(org, email, body.role, caller, now);
   await withAllowances(
     [
       { scope: 'invite-admin', key: caller.userId, seconds: 3600, limit: invitesPerAdminPerHour },

@@ -66,6 +66,7 @@ export const orgInvitationList = z.object({
       email: z.string(),
       role: z.enum(['admin', 'member']),
       invitedBy: z.string().describe('User id of the owner or admin who invited.'),
+      invitedByEmail: z.string().describe('Their address.'),
       createdAt: z.string(),
       expiresAt: z.string(),
     }),

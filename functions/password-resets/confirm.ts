@@ -6,7 +6,7 @@ import { consumeChallenge } from '../../shared/db/challenges.ts';
 import { listFactors, publicFactor } from '../../shared/db/factors.ts';
 import { createPendingLogin } from '../../shared/db/logins.ts';
 import { transact } from '../../shared/db/transact.ts';
-import { findUserById } from '../../shared/db/users.ts';
+import { findUserById, passwordVersionOf } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { loginStep, policyFor } from '../../shared/mfa/policy.ts';
@@ -49,6 +49,6 @@ export const handler = http(routes.confirmPasswordReset, async ({ params, body, 
     spent,
   );
   await afterPasswordReset(user, context);
-  const changed = { ...user, passwordHash, passwordVersion: (user.passwordVersion ?? 0) + 1 };
+  const changed = { ...user, passwordHash, passwordVersion: passwordVersionOf(user) + 1 };
   return { status: 200, body: await loginAnswer(changed, context) };
 });

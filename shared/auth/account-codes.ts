@@ -15,8 +15,8 @@ import { type Window, withAllowances } from '../db/rate.ts';
 import { type TransactItem, transact } from '../db/transact.ts';
 import { normaliseEmail, setVerification, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
-import { newOtpCode } from '../mfa/codes.ts';
-import { codeDigest, codeMatches } from '../mfa/delivery.ts';
+import { codeDigest, codeMatches, newOtpCode } from '../mfa/codes.ts';
+
 import type { RequestContext } from '../mfa/guard.ts';
 import { sendEmail } from '../notify/email.ts';
 import { resetCode, resetNoAccount, signupCode, signupExisting } from '../notify/templates.ts';

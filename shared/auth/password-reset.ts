@@ -1,9 +1,8 @@
-import { forgetDevice, listDevices } from '../db/devices.ts';
+import { forgetDevicesBefore } from '../db/devices.ts';
 import { eventPuts } from '../db/events.ts';
 import { clearPasswordFailuresItem } from '../db/login-guard.ts';
 import type { PendingLogin } from '../db/logins.ts';
 import { revokeOtherSessions } from '../db/sessions.ts';
-import { transact } from '../db/transact.ts';
 import { changePassword, passwordVersionOf, type User } from '../db/users.ts';
 import { errorFields, log } from '../http/logger.ts';
 import type { RequestContext } from '../mfa/guard.ts';
@@ -30,14 +29,14 @@ export function passwordResetItems(
   ];
 }
 
-/** After the reset committed: sessions revoked (but `keep`), devices forgotten, owner emailed. */
+/**
+ * After the reset committed (`user` as read before it): every other session revoked (but
+ * `keep`, the one the reset opened), older devices forgotten, the owner emailed.
+ */
 export async function afterPasswordReset(user: User, context: RequestContext, keep?: string): Promise<void> {
   await revokeOtherSessions(user.userId, 'password_reset', keep);
-  // The new password version already stopped them counting; deleting them is housekeeping, and
-  // leaves the user's device list empty as the email says.
   try {
-    const devices = await listDevices(user.userId);
-    await Promise.all(devices.map((device) => transact([forgetDevice(user.userId, device.deviceId)])));
+    await forgetDevicesBefore(user.userId, passwordVersionOf(user) + 1);
   } catch (error) {
     log.warn('remembered devices not deleted after a password reset', {
       userId: user.userId,

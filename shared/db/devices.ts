@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { constantTimeEqual, randomToken } from '../crypto/random.ts';
 import { digest } from '../mfa/codes.ts';
@@ -103,6 +103,28 @@ export async function listDevices(userId: string, now = new Date()): Promise<Dev
       lastUsedAt: lastUsedAt ?? null,
       expiresAt,
     }));
+}
+
+/**
+ * Forgets the devices remembered under an older password version, one write each: the new
+ * version already stops them counting; this is housekeeping, and keeps the user's list true.
+ * A device remembered with the step that completed a reset has the new version and stays.
+ */
+export async function forgetDevicesBefore(userId: string, passwordVersion: number): Promise<void> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :device)',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':device': 'DEVICE#' },
+      ConsistentRead: true,
+    }),
+  );
+  const stale = ((out.Items ?? []) as Device[]).filter(
+    (device) => (device.passwordVersion ?? 0) < passwordVersion,
+  );
+  await Promise.all(
+    stale.map((device) => db.send(new DeleteCommand(forgetDevice(userId, device.deviceId).Delete))),
+  );
 }
 
 /** Transaction item forgetting a device (a reset, or the last factor removed). */

@@ -118,6 +118,8 @@ export interface Invitation {
   email: string;
   role: Exclude<Role, 'owner'>;
   invitedBy: string;
+  /** The inviter's address, so the list reads well after the inviter has left. */
+  invitedByEmail: string;
   createdAt: string;
   expiresAt: string;
 }
@@ -126,14 +128,21 @@ const orgInviteKey = (orgId: string, email: string) => ({ pk: `ORG#${orgId}`, sk
 const addressInviteKey = (email: string, orgId: string) => ({ pk: `EMAIL#${email}`, sk: `INVITE#${orgId}` });
 
 /** Transaction items of an invitation (a repeated one replaces the earlier one and its expiry). */
-export function invite(org: Org, email: string, role: Invitation['role'], invitedBy: string, now: Date) {
+export function invite(
+  org: Org,
+  email: string,
+  role: Invitation['role'],
+  invitedBy: { userId: string; email: string },
+  now: Date,
+) {
   const expiresAt = new Date(now.getTime() + config().invitationTtlDays * 86_400_000);
   const invitation: Invitation = {
     orgId: org.orgId,
     orgName: org.name,
     email,
     role,
-    invitedBy,
+    invitedBy: invitedBy.userId,
+    invitedByEmail: invitedBy.email,
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
   };
@@ -146,22 +155,15 @@ export function invite(org: Org, email: string, role: Invitation['role'], invite
   };
 }
 
-const asInvitation = ({
-  orgId,
-  orgName,
-  email,
-  role,
-  invitedBy,
-  createdAt,
-  expiresAt,
-}: Invitation): Invitation => ({
-  orgId,
-  orgName,
-  email,
-  role,
-  invitedBy,
-  createdAt,
-  expiresAt,
+const asInvitation = (item: Invitation): Invitation => ({
+  orgId: item.orgId,
+  orgName: item.orgName,
+  email: item.email,
+  role: item.role,
+  invitedBy: item.invitedBy,
+  invitedByEmail: item.invitedByEmail,
+  createdAt: item.createdAt,
+  expiresAt: item.expiresAt,
 });
 
 async function queryInvitations(pk: string, now: Date): Promise<Invitation[]> {

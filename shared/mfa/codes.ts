@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { secretKey } from '../crypto/keyring.ts';
-import { hmacSha256 } from '../crypto/random.ts';
+import { constantTimeEqual, hmacSha256 } from '../crypto/random.ts';
+import type { Challenge } from '../db/challenges.ts';
 
 /** A uniformly random six-digit code from the CSPRNG (NIST SP 800-63B-4 §3.1.3.1). */
 export function newOtpCode(): string {
@@ -14,6 +15,18 @@ export function newOtpCode(): string {
  */
 export async function digest(purpose: string, ...parts: string[]): Promise<string> {
   return hmacSha256(await secretKey('hmac'), [purpose, ...parts].join('\u0000'));
+}
+
+/** A one-time code's digest, bound to its challenge. */
+export const codeDigest = (challengeId: string, code: string) => digest('code', challengeId, code);
+
+/**
+ * Whether `code` is the challenge's current code, compared in constant time. A challenge
+ * without a code costs the same digest and matches nothing.
+ */
+export async function codeMatches(challenge: Challenge, code: string): Promise<boolean> {
+  const presented = await codeDigest(challenge.challengeId, code);
+  return challenge.codeDigest !== undefined && constantTimeEqual(presented, challenge.codeDigest);
 }
 
 // Crockford base32: no I, L, O, U, so codes survive being read aloud or handwritten.

@@ -1,5 +1,4 @@
 import { config } from '../config.ts';
-import { constantTimeEqual } from '../crypto/random.ts';
 import {
   type Challenge,
   deleteChallenge,
@@ -16,24 +15,13 @@ import { ApiError } from '../http/errors.ts';
 import { sendEmail } from '../notify/email.ts';
 import { sendSms } from '../notify/sms.ts';
 import { emailCode, smsCode } from '../notify/templates.ts';
-import { digest, newOtpCode } from './codes.ts';
+import { codeDigest, newOtpCode } from './codes.ts';
 
 /**
  * Sending codes. Order matters for "a failed send spends nothing" (DESIGN principle 6):
  * take the send allowances, write the code, send; if the provider fails, give the
  * allowances back and undo the write before answering `delivery_failed`.
  */
-export const codeDigest = (challengeId: string, code: string) => digest('code', challengeId, code);
-
-/**
- * Whether `code` is the challenge's current code, compared in constant time. A challenge
- * without a code costs the same digest and matches nothing.
- */
-export async function codeMatches(challenge: Challenge, code: string): Promise<boolean> {
-  const presented = await codeDigest(challenge.challengeId, code);
-  return challenge.codeDigest !== undefined && constantTimeEqual(presented, challenge.codeDigest);
-}
-
 function allowances(factor: Factor): Window[] {
   const { sendsPerFactorPerHour, sendsPerDestinationPerDay, sendsPerUserPerDay } = config();
   return [

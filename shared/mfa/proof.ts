@@ -15,8 +15,8 @@ import { readRecoveryCodes, recoveryDigest, useRecoveryCode } from '../db/recove
 import type { TransactItem } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
-import { normaliseRecoveryCode } from './codes.ts';
-import { codeMatches } from './delivery.ts';
+import { codeMatches, normaliseRecoveryCode } from './codes.ts';
+
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
 import { policyFor } from './policy.ts';
 import type { verification } from './schemas.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logIn } from '../support/api.ts';
+import { emailsTo, logIn, uniqueEmail } from '../support/api.ts';
 import { account, enrollTotp } from '../support/mfa.ts';
 import {
   addMember,
@@ -56,23 +56,28 @@ describe('the demo client: an organisation and its MFA policy', E2E, () => {
 
     await page.getByTestId('member-email').fill(member.email);
     await page.getByTestId('add-member-submit').click();
-    await expect.poll(() => page.getByTestId('status').textContent(), WAIT).toMatch(`${member.email} was`);
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), WAIT)
+      .toContain(`Invitation sent to ${member.email} as member`);
+    const pending = page.locator(`[data-testid="invitation-row"][data-email="${member.email}"]`);
+    expect(await pending.count()).toBe(1);
+
+    // Joining takes the member's consent: they accept the invitation on their account page.
     const phone = await open(browser(), PHONE);
-    if ((await page.getByTestId('status').textContent())?.includes('invited')) {
-      // Joining takes the member's consent: they accept the invitation on their account page.
-      await signInInUi(phone.page, member.email);
-      await expectScreen(phone.page, 'My account');
-      expect(await phone.page.getByTestId('invitation').textContent()).toContain(`${name} invited you`);
-      await phone.page.getByTestId('accept-invitation').click();
-      await expect
-        .poll(() => phone.page.getByTestId('status').textContent(), WAIT)
-        .toContain(`You joined ${name}`);
-      await signOutInUi(phone.page);
-      await page.getByTestId('nav-account').click();
-      await expectScreen(page, 'My account');
-      await page.getByTestId('nav-org').click();
-      await expectScreen(page, name);
-    }
+    await signInInUi(phone.page, member.email);
+    await expectScreen(phone.page, 'My account');
+    expect(await phone.page.getByTestId('invitation').textContent()).toContain(`${name} invited you`);
+    await phone.page.getByTestId('accept-invitation').click();
+    await expect
+      .poll(() => phone.page.getByTestId('status').textContent(), WAIT)
+      .toContain(`You joined ${name}`);
+    await signOutInUi(phone.page);
+    await page.getByTestId('nav-account').click();
+    await expectScreen(page, 'My account');
+    await page.getByTestId('nav-org').click();
+    await expectScreen(page, name);
+    // Accepted: a member now, no longer pending.
+    expect(await pending.count()).toBe(0);
     const row = page.locator(`[data-testid="member-row"][data-email="${member.email}"]`);
     expect(await row.getByTestId('member-mfa').textContent()).toContain('Off');
 
@@ -130,6 +135,48 @@ describe('the demo client: an organisation and its MFA policy', E2E, () => {
     expect([...admin.problems, ...phone.problems]).toEqual([]);
     await phone.close();
     await admin.close();
+  });
+
+  it('an owner invites an address, sees it pending, and withdraws the invitation', async () => {
+    const owner = await account();
+    const name = `Initech ${Date.now()}`;
+    await createOrg(owner.accessToken, name);
+    // An address without an account: the page says the same as for any other.
+    const invitee = uniqueEmail('e2e-invitee');
+    const { page, problems, close } = await open(browser());
+    await signInInUi(page, owner.email);
+    await expectScreen(page, 'My account');
+    await page.getByTestId('nav-org').click();
+    await expectScreen(page, name);
+    expect(await page.getByTestId('no-invitations').textContent()).toBe('No pending invitations.');
+
+    await page.getByTestId('member-email').fill(invitee);
+    await page.getByTestId('member-role').selectOption('admin');
+    await page.getByTestId('add-member-submit').click();
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), WAIT)
+      .toContain(`Invitation sent to ${invitee} as admin`);
+    expect(await page.getByTestId('status').textContent()).not.toMatch(/account|added/i);
+    const row = page.locator(`[data-testid="invitation-row"][data-email="${invitee}"]`);
+    expect(await row.getByTestId('invitation-role').textContent()).toBe('admin');
+    expect(await row.getByTestId('invitation-expires').locator('time').getAttribute('datetime')).toMatch(
+      /^\d{4}-\d\d-\d\dT/,
+    );
+    expect(await page.getByTestId('members').textContent()).not.toContain(invitee);
+    expect(await emailsTo(invitee)).toHaveLength(1);
+    await screenshot(page, 'org-invitations');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'org-invitations-phone');
+
+    await row.getByTestId('withdraw-invitation').click();
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), WAIT)
+      .toContain(`The invitation to ${invitee} was withdrawn`);
+    expect(await row.count()).toBe(0);
+    expect(await page.getByTestId('no-invitations').textContent()).toBe('No pending invitations.');
+    expect(await page.getByTestId('audit-log').textContent()).toContain(`Invitation withdrawn: ${invitee}`);
+    expect(problems).toEqual([]);
+    await close();
   });
 
   it("an admin resets a member's MFA after a confirmation, and the member list shows MFA off", async () => {

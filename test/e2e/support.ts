@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { call, PASSWORD, runtime } from '../support/api.ts';
+import { call, emailsTo, lastEmailCode, PASSWORD, runtime } from '../support/api.ts';
 import { appCode, RECOVERY_CODE, smsCount } from '../support/mfa.ts';
 
 /**
@@ -76,18 +76,35 @@ export async function expectScreen(page: Page, title: string | RegExp): Promise<
   await expect.poll(() => heading(page).textContent(), WAIT).toMatch(title);
 }
 
-export async function signUpInUi(page: Page, email: string): Promise<void> {
+/** Waits for an email to `address` after `before` emails and returns the code of the newest one. */
+export async function nextEmailCode(address: string, before: number): Promise<string> {
+  await expect
+    .poll(async () => (await emailsTo(address)).length, { timeout: 10_000 })
+    .toBeGreaterThan(before);
+  return lastEmailCode(address);
+}
+
+/** "Create account", then the code emailed to the address on "Check your email". */
+export async function startSignUpInUi(page: Page, email: string): Promise<void> {
   await page.getByTestId('to-signup').click();
   await expectScreen(page, 'Create an account');
   await page.getByTestId('email').fill(email);
   await page.getByTestId('password').fill(PASSWORD);
   await page.getByTestId('signup-submit').click();
+  await expectScreen(page, 'Check your email');
+  expect(await page.getByTestId('code-sent').textContent()).toContain(email);
 }
 
-export async function signInInUi(page: Page, email: string): Promise<void> {
+export async function signUpInUi(page: Page, email: string): Promise<void> {
+  await startSignUpInUi(page, email);
+  await page.getByTestId('code').fill(await nextEmailCode(email, 0));
+  await page.getByTestId('verify-email-submit').click();
+}
+
+export async function signInInUi(page: Page, email: string, password = PASSWORD): Promise<void> {
   await expectScreen(page, 'Sign in');
   await page.getByTestId('email').fill(email);
-  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('password').fill(password);
   await page.getByTestId('login-submit').click();
 }
 
@@ -176,10 +193,7 @@ export async function createOrg(accessToken: string, name: string): Promise<stri
   return created.body.orgId;
 }
 
-/**
- * Puts a user into an organisation over the API: the owner adds them and, where adding is an
- * invitation (`status: "invited"`), the user accepts it.
- */
+/** Puts a user into an organisation over the API: the owner invites them and the user accepts. */
 export async function addMember(
   ownerToken: string,
   orgId: string,
@@ -190,7 +204,6 @@ export async function addMember(
     body: { email: user.email, role: 'member' },
   });
   if (added.status !== 201) throw new Error(`add member: ${added.status} ${JSON.stringify(added.body)}`);
-  if (added.body.status !== 'invited') return;
   const accepted = await call('POST', `/v1/me/invitations/${orgId}/accept`, { token: user.accessToken });
   if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
 }

@@ -203,6 +203,7 @@ describe('a reset never gets around MFA', () => {
       mfaToken: step.body.mfaToken,
       factorId: totp.factorId,
       code: appCode(totp.secret),
+      rememberDevice: true,
     });
     expect(verified).toMatchObject({ status: 200, body: answers.authenticated });
     expect(decodeJwt(verified.body.accessToken)).toMatchObject({ aal: 2, amr: ['pwd', 'otp', 'mfa'] });
@@ -211,6 +212,12 @@ describe('a reset never gets around MFA', () => {
     expect(await stillWorks(user.accessToken)).toBe(401);
     expect(await stillWorks(verified.body.accessToken)).toBe(200);
     expect((await emailsTo(user.email)).at(-1)?.Subject).toBe(SUBJECT.done);
+    // The device remembered by the very step that completed the reset is the one that counts.
+    expect(await listDevices(user.userId)).toHaveLength(1);
+    const remembered = await call('POST', '/v1/sessions', {
+      body: { email: user.email, password: NEW_PASSWORD, deviceToken: verified.body.deviceToken },
+    });
+    expect(remembered.body.status).toBe('authenticated');
   });
 
   it('abandoned: a reset whose MFA step never happens leaves the old password working', async () => {

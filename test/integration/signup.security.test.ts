@@ -27,7 +27,7 @@ import { getChallenge } from '../../shared/db/challenges.ts';
 import { db, table } from '../../shared/db/client.ts';
 import { findUserByEmail, readAccount } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
-import { codeMatches } from '../../shared/mfa/delivery.ts';
+import { codeMatches } from '../../shared/mfa/codes.ts';
 import { call, emailsTo, lastEmailCode, logIn, PASSWORD, signUp, uniqueEmail } from '../support/api.ts';
 import {
   answers,

@@ -139,6 +139,12 @@ export function rememberDevice(address: string, token: string): void {
   );
 }
 
+/** After a password reset the server has forgotten every remembered device of the account. */
+export function forgetDevice(address: string): void {
+  const { [address.trim().toLowerCase()]: _forgotten, ...rest } = deviceTokens();
+  store(DEVICES_KEY, JSON.stringify(rest), localStorage);
+}
+
 interface CallOptions {
   /** false: no Authorization header (login, sign-up, the MFA login steps). */
   auth?: boolean;

@@ -132,6 +132,18 @@ export function recoveryCodeInput(): HTMLInputElement {
   });
 }
 
+/** An email address that is also the account name, so password managers pair it with the password. */
+export function emailInput(testid = 'email'): HTMLInputElement {
+  return h('input', {
+    type: 'email',
+    name: 'email',
+    autocomplete: 'username',
+    required: true,
+    spellcheck: 'false',
+    'data-testid': testid,
+  });
+}
+
 export function passwordInput(autocomplete = 'current-password'): HTMLInputElement {
   return h('input', {
     type: 'password',

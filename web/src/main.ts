@@ -5,6 +5,7 @@ import { currentPath, setRenderer } from './nav.ts';
 import { accountScreen } from './views/account.ts';
 import { signInScreen, signUpScreen } from './views/auth.ts';
 import { orgScreen } from './views/org.ts';
+import { resetRequestScreen } from './views/password-reset.ts';
 
 /**
  * The demo client: every screen a person sees when signing in with MFA, managing their
@@ -44,6 +45,7 @@ async function render(): Promise<void> {
   const path = currentPath();
   try {
     if (path === '/signup') return signUpScreen();
+    if (path === '/forgot') return resetRequestScreen();
     if (path === '/login' || !signedIn()) {
       if (path !== '/login') history.replaceState(null, '', '#/login');
       return signInScreen();

@@ -23,18 +23,24 @@ const isApiError = (error: unknown): error is ErrorLike =>
 
 /**
  * What a person reads for each `error.code` of API.md. `context` picks a wording where one
- * code means different things on different screens (`already_exists` at sign-up vs. a factor).
+ * code means different things on different screens: an emailed sign-up code (`signup`) or
+ * password-reset code (`password-reset`) cannot be sent again once it is spent, so those
+ * screens say how to start over instead of "ask for a new code".
  */
 export function describe(error: unknown, context?: string): string {
   if (!isApiError(error)) return 'Something went wrong. Try again.';
   const { attemptsRemaining, retryAfter, details } = error.body;
   const wait = retryAfter ? duration(retryAfter) : 'a moment';
+  const emailed = context === 'signup' || context === 'password-reset';
+  const startOver = context === 'signup' ? 'Start over to get a new code.' : 'Ask for a new code.';
   switch (error.code) {
     case 'invalid_credentials':
       return context === 'password'
         ? 'That password is not right.'
         : 'The email address or password is incorrect.';
     case 'code_invalid':
+      if (attemptsRemaining === 0 && emailed)
+        return `That code is not right, and no attempts are left. ${startOver}`;
       if (attemptsRemaining === 0)
         return error.message === 'This code was already used.'
           ? 'That code was already used. Wait for the next code in your app.'
@@ -45,18 +51,25 @@ export function describe(error: unknown, context?: string): string {
           : `${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`
       }`;
     case 'challenge_expired':
+      if (context === 'signup')
+        return 'This code has expired, or a newer sign-up for this address replaced it. Start over to get a new code.';
+      if (context === 'password-reset')
+        return 'This code has expired or was already used. Ask for a new code.';
       return 'That code has expired or was replaced by a newer one. Ask for a new code.';
     case 'too_many_attempts':
+      if (emailed) return `Too many wrong codes for this code. ${startOver}`;
       return context === 'totp-enroll'
         ? 'Too many wrong codes. Start again to get a new key.'
         : 'Too many wrong codes for this code. Ask for a new code.';
     case 'locked':
       return `Too many failed attempts. For your security, try again in ${wait}.`;
     case 'rate_limited':
+      if (emailed) return `Too many codes were asked for this address. Try again in ${wait}.`;
       return `Too many requests. Try again in ${wait}.`;
     case 'resend_too_soon':
       return `Wait ${wait} before asking for another code.`;
     case 'delivery_failed':
+      if (emailed) return 'The email could not be sent. Nothing was used up: try again in a moment.';
       return 'The code could not be delivered. Nothing was used up: try again, or choose another way.';
     case 'mfa_token_invalid':
       return 'This sign-in has expired or was already used. Sign in again.';
@@ -75,9 +88,7 @@ export function describe(error: unknown, context?: string): string {
     case 'country_not_allowed':
       return 'Text messages cannot be sent to this country. Use an authenticator app or another number.';
     case 'already_exists':
-      return context === 'signup'
-        ? 'An account with this email address already exists. Sign in instead.'
-        : 'That is already one of your factors.';
+      return 'That is already one of your factors.';
     case 'factor_limit_reached':
       return 'You already have the maximum number of factors. Remove one first.';
     case 'factor_not_pending':
@@ -87,7 +98,7 @@ export function describe(error: unknown, context?: string): string {
     case 'already_in_org':
       return context === 'create-org'
         ? 'You already belong to an organisation.'
-        : 'That person already belongs to an organisation.';
+        : 'That address already belongs to a member of this organisation.';
     case 'forbidden':
       return 'You are not allowed to do this: only owners and admins can.';
     case 'not_found':
@@ -117,6 +128,7 @@ function fieldName(path: string): string {
   const names: Record<string, string> = {
     email: 'Email address',
     password: 'Password',
+    newPassword: 'New password',
     phoneNumber: 'Phone number',
     name: 'Name',
     code: 'Code',
@@ -138,6 +150,8 @@ export function factorSummary(factor: Pick<Factor, 'type' | 'destination'>): str
 }
 
 const eventNames: Record<string, string> = {
+  'user.created': 'Account created (email address confirmed)',
+  'password.reset': 'Password reset with an emailed code',
   'session.created': 'Signed in',
   'mfa.challenge_sent': 'Sign-in code sent',
   'mfa.verified': 'Second step passed',
@@ -155,6 +169,7 @@ const eventNames: Record<string, string> = {
   'mfa.reset': 'Multi-factor authentication reset by an admin',
   'org.policy_changed': 'MFA policy changed',
   'org.member_invited': 'Member invited',
+  'org.invitation_revoked': 'Invitation withdrawn',
   'org.member_added': 'Member joined',
 };
 
@@ -171,6 +186,10 @@ export function eventName(type: string, details: Record<string, unknown>): strin
   if (typeof kind === 'string' && kinds[kind]) return `${name} (${kinds[kind]})`;
   if (type === 'org.policy_changed' && typeof details.to === 'object' && details.to && 'mode' in details.to)
     return `${name} to "${String(details.to.mode)}"`;
-  if (type.startsWith('org.member_') && typeof details.role === 'string') return `${name} as ${details.role}`;
+  // Invitations name the address (it may have no account, so no user to show instead).
+  const address = typeof details.email === 'string' ? `: ${details.email}` : '';
+  if (type.startsWith('org.member_') && typeof details.role === 'string')
+    return `${name}${address} as ${details.role}`;
+  if (type === 'org.invitation_revoked') return `${name}${address}`;
   return name;
 }

@@ -1,7 +1,7 @@
 /**
- * A tiny hash router: `#/login`, `#/signup`, `#/account`, `#/org`. Steps inside a flow (the MFA
- * challenge, enrollment, recovery codes) are screens without a URL of their own: a reload
- * or the back button returns to the page the flow started from.
+ * A tiny hash router: `#/login`, `#/signup`, `#/forgot`, `#/account`, `#/org`. Steps inside a
+ * flow (the emailed code, the MFA challenge, enrollment, recovery codes) are screens without a
+ * URL of their own: a reload or the back button returns to the page the flow started from.
  */
 let render: () => Promise<void> = async () => {};
 

@@ -18,6 +18,19 @@ export interface Tokens {
   expiresIn: number;
 }
 
+/** `POST /v1/users` (202), and the sign-in of an account whose address is not confirmed yet. */
+export interface VerificationStarted {
+  verificationId: string;
+  expiresAt: string;
+  resendAvailableAt: string;
+}
+
+/**
+ * What proving a password (or an address, or a reset code) leads to: `POST /v1/sessions`,
+ * `POST /v1/users/verify` and `POST /v1/password-resets/{resetId}/confirm` all answer it.
+ * With a reset, `mfa_required` means the new password takes effect once that step succeeds
+ * (and `factors` may be empty: then only a recovery code is left).
+ */
 export type LoginAnswer =
   | (Tokens & { status: 'authenticated'; mfa: { enabled: boolean; suggested: boolean } })
   | { status: 'mfa_required'; mfaToken: string; expiresIn: number; factors: Factor[] }
@@ -26,7 +39,14 @@ export type LoginAnswer =
       enrollmentToken: string;
       expiresIn: number;
       allowedFactorTypes: FactorType[];
-    };
+    }
+  | (VerificationStarted & { status: 'email_verification_required' });
+
+/** `POST /v1/password-resets` (202): the same answer for every address. */
+export interface ResetStarted {
+  resetId: string;
+  expiresAt: string;
+}
 
 export interface Authenticated extends Tokens {
   status: 'authenticated';
@@ -121,6 +141,26 @@ export interface Member {
   role: 'owner' | 'admin' | 'member';
   mfaEnabled: boolean;
   factorTypes: FactorType[];
+}
+
+/** `POST /v1/orgs/{orgId}/members` (201): the same answer whether the address has an account or not. */
+export interface MemberInvited {
+  status: 'invited';
+  /** Normalised (lower case). */
+  email: string;
+  role: 'admin' | 'member';
+  expiresAt: string;
+}
+
+/** An invitation the organisation sent and nobody accepted, declined or withdrew yet. */
+export interface PendingInvitation {
+  email: string;
+  role: 'admin' | 'member';
+  /** The user id of the owner or admin who sent it, and their address. */
+  invitedBy: string;
+  invitedByEmail: string;
+  createdAt: string;
+  expiresAt: string;
 }
 
 /** An organisation's invitation: adding a member is an offer the user accepts. */

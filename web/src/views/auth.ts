@@ -1,25 +1,19 @@
 import { api, deviceTokenFor, orgId, startEnrollment, startSession } from '../api.ts';
-import { actionForm, field, flash, h, passwordInput, show } from '../dom.ts';
+import { actionForm, emailInput, field, flash, h, passwordInput, show } from '../dom.ts';
 import { go } from '../nav.ts';
-import type { LoginAnswer, Org } from '../types.ts';
+import type { LoginAnswer, Org, VerificationStarted } from '../types.ts';
 import { challengeScreen } from './challenge.ts';
+import { checkEmailScreen } from './email-code.ts';
 import { enrollmentOffer } from './enroll.ts';
-
-const emailInput = () =>
-  h('input', {
-    type: 'email',
-    name: 'email',
-    autocomplete: 'username',
-    required: true,
-    'data-testid': 'email',
-  });
+import { resetRequestScreen } from './password-reset.ts';
 
 const value = (form: HTMLFormElement, name: string) =>
   (form.elements.namedItem(name) as HTMLInputElement).value;
 
 /**
- * Every answer of `POST /v1/sessions`: signed in (maybe with MFA suggested), an MFA challenge,
- * or enrollment the organisation requires.
+ * Every answer of `POST /v1/sessions` (and of the sign-up code and the password reset, which
+ * answer the same): signed in (maybe with MFA suggested), an MFA challenge, enrollment the
+ * organisation requires, or an address still to confirm with an emailed code.
  */
 export async function afterPassword(answer: LoginAnswer, email: string): Promise<void> {
   if (answer.status === 'authenticated') {
@@ -35,6 +29,7 @@ export async function afterPassword(answer: LoginAnswer, email: string): Promise
     return go('/account');
   }
   if (answer.status === 'mfa_required') return challengeScreen(answer.mfaToken, answer.factors, email);
+  if (answer.status === 'email_verification_required') return checkEmailScreen(email, answer, 'signin');
   startEnrollment(answer.enrollmentToken, email);
   return enrollmentOffer({ required: true, allowed: answer.allowedFactorTypes });
 }
@@ -50,28 +45,48 @@ export async function logIn(email: string, password: string): Promise<void> {
   await afterPassword(answer, email);
 }
 
-export function signInScreen(notice?: string): void {
+export function signInScreen(notice?: string, prefill = ''): void {
+  const email = emailInput();
+  email.value = prefill;
   const form = actionForm({
     testid: 'login',
     submit: 'Sign in',
-    fields: [field('Email address', emailInput()), field('Password', passwordInput('current-password'))],
+    fields: [field('Email address', email), field('Password', passwordInput('current-password'))],
     action: (form) => logIn(value(form, 'email').trim(), value(form, 'password')),
   });
+  // The address typed so far comes along to the reset screen.
+  const forgot = h(
+    'a',
+    {
+      href: '#/forgot',
+      'data-testid': 'forgot-password',
+      onclick: (event: Event) => {
+        event.preventDefault();
+        history.pushState(null, '', '#/forgot');
+        resetRequestScreen(email.value.trim());
+      },
+    },
+    'Forgot your password?',
+  );
   show(
     'Sign in',
     form,
+    h('p', {}, forgot),
     h('p', {}, 'New here? ', h('a', { href: '#/signup', 'data-testid': 'to-signup' }, 'Create an account')),
   );
   if (notice) flash(notice);
 }
 
-export function signUpScreen(): void {
+/** The account exists once the address is confirmed with the emailed code (checkEmailScreen). */
+export function signUpScreen(prefill = ''): void {
+  const email = emailInput();
+  email.value = prefill;
   const form = actionForm({
     testid: 'signup',
     submit: 'Create account',
     context: 'signup',
     fields: [
-      field('Email address', emailInput()),
+      field('Email address', email, 'We email a 6-digit code to it, to confirm it is yours.'),
       field(
         'Password',
         Object.assign(passwordInput('new-password'), { minLength: 12, maxLength: 128 }),
@@ -79,10 +94,14 @@ export function signUpScreen(): void {
       ),
     ],
     action: async (form) => {
-      const email = value(form, 'email').trim();
-      const password = value(form, 'password');
-      await api('POST', '/v1/users', { email, password }, { auth: false });
-      await logIn(email, password);
+      const address = value(form, 'email').trim();
+      const started = await api<VerificationStarted>(
+        'POST',
+        '/v1/users',
+        { email: address, password: value(form, 'password') },
+        { auth: false },
+      );
+      checkEmailScreen(address, started, 'signup');
     },
   });
   show(

@@ -1,4 +1,4 @@
-import { ApiError, api, rememberDevice, startSession } from '../api.ts';
+import { ApiError, api, forgetDevice, rememberDevice, startSession } from '../api.ts';
 import {
   actionForm,
   at,
@@ -23,17 +23,32 @@ import { signInScreen } from './auth.ts';
 /**
  * The second step of a login: pick a factor when there are several, get a code (SMS/email)
  * or read it from the app (TOTP), optionally remember this device; or use a recovery code.
+ *
+ * `reset`: the step that completes a password reset (its `mfaToken` came from the reset's
+ * confirm). The new password takes effect only when this step succeeds; abandoned, the old
+ * one stays. Its factors may be empty (the organisation allows none of the user's types any
+ * more): then a recovery code is the only way on.
  */
-export function challengeScreen(mfaToken: string, factors: Factor[], email: string): void {
+export function challengeScreen(
+  mfaToken: string,
+  factors: Factor[],
+  email: string,
+  options: { reset?: boolean } = {},
+): void {
   const panel = h('div', { class: 'panel', 'data-testid': 'challenge-panel' });
   let selected = factors[0];
+  const reset = options.reset === true;
 
   const restart = (message: string) => signInScreen(message);
 
   /** Refusals that end this login attempt; true when handled. */
   const fatal = (error: unknown): boolean => {
     if (error instanceof ApiError && error.code === 'mfa_token_invalid') {
-      restart('This sign-in has expired or was already used. Sign in again.');
+      restart(
+        reset
+          ? 'This password reset has expired or was already used, so your password was not changed. Ask for a new code to try again.'
+          : 'This sign-in has expired or was already used. Sign in again.',
+      );
       return true;
     }
     return false;
@@ -42,17 +57,22 @@ export function challengeScreen(mfaToken: string, factors: Factor[], email: stri
   const done = async (answer: Authenticated, remember: boolean) => {
     startSession(answer, email);
     if (answer.deviceToken) rememberDevice(email, answer.deviceToken);
+    // A reset forgot every device remembered before it: the stale token here is useless.
+    else if (reset) forgetDevice(email);
     await go('/account');
+    const notices: string[] = [];
+    if (reset) notices.push('Your new password is in force. Every other device was signed out.');
     if (remember && !answer.deviceToken)
-      flash(
+      notices.push(
         'Signed in. Your organisation does not allow remembering devices, so this one was not remembered.',
       );
     else if (answer.recoveryCodesRemaining !== undefined)
-      flash(
+      notices.push(
         `Signed in with a recovery code. ${answer.recoveryCodesRemaining} recovery ${
           answer.recoveryCodesRemaining === 1 ? 'code' : 'codes'
         } left${answer.recoveryCodesRemaining <= 3 ? ': create new ones below' : ''}.`,
       );
+    if (notices.length) flash(notices.join(' '));
   };
 
   const rememberBox = () => {
@@ -227,12 +247,14 @@ export function challengeScreen(mfaToken: string, factors: Factor[], email: stri
           await done(answer, false);
         },
         onError: fatal,
-        after: [
-          button('Use my second step instead', () => renderChoice(), {
-            class: 'link',
-            'data-testid': 'use-factor',
-          }),
-        ],
+        after: factors.length
+          ? [
+              button('Use my second step instead', () => renderChoice(), {
+                class: 'link',
+                'data-testid': 'use-factor',
+              }),
+            ]
+          : [],
       }),
     );
     picker?.setAttribute('hidden', '');
@@ -272,23 +294,38 @@ export function challengeScreen(mfaToken: string, factors: Factor[], email: stri
     if (selected) renderFactor(selected);
   };
 
+  const intro = reset
+    ? factors.length === 0
+      ? 'Your code was right. Your organisation no longer allows the second steps you have, so confirm it is you with one of your recovery codes.'
+      : `Your code was right. Now confirm it is you with ${factors.length > 1 ? 'one of your second steps' : 'your second step'}.`
+    : factors.length > 1
+      ? 'Your password was right. Now confirm it is you with one of your second steps.'
+      : 'Your password was right. Now confirm it is you with your second step.';
   show(
     'Two-step verification',
-    h(
-      'p',
-      {},
-      factors.length > 1
-        ? 'Your password was right. Now confirm it is you with one of your second steps.'
-        : 'Your password was right. Now confirm it is you with your second step.',
-    ),
+    h('p', {}, intro),
+    reset
+      ? h(
+          'p',
+          { class: 'warning', 'data-testid': 'reset-pending' },
+          'Your new password takes effect only when this step succeeds; until then your old password still works. Then every other device is signed out.',
+        )
+      : null,
     picker,
     panel,
     h(
       'div',
       { class: 'actions' },
       useRecovery,
-      button('Cancel', () => restart('Sign-in cancelled.'), { class: 'link' }),
+      button(
+        'Cancel',
+        () =>
+          restart(reset ? 'Password reset cancelled. Your old password still works.' : 'Sign-in cancelled.'),
+        { class: 'link' },
+      ),
     ),
   );
   if (selected) renderFactor(selected);
+  // Nothing to pick: the recovery code is the way on.
+  else renderRecovery();
 }

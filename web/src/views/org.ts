@@ -1,8 +1,29 @@
 import { ApiError, api, claims, endSession, orgId } from '../api.ts';
-import { actionForm, button, checkbox, field, flash, h, show, showError, uid } from '../dom.ts';
+import {
+  actionForm,
+  button,
+  checkbox,
+  errorBox,
+  field,
+  flash,
+  h,
+  show,
+  showError,
+  time,
+  uid,
+  when,
+} from '../dom.ts';
 import { factorNames } from '../messages.ts';
 import { go } from '../nav.ts';
-import type { EventPage, FactorType, Member, MfaPolicy, Org } from '../types.ts';
+import type {
+  EventPage,
+  FactorType,
+  Member,
+  MemberInvited,
+  MfaPolicy,
+  Org,
+  PendingInvitation,
+} from '../types.ts';
 import { eventItem, eventsCard } from './account.ts';
 import { signInScreen } from './auth.ts';
 
@@ -206,20 +227,20 @@ function membersSection(org: Org, members: Member[]): HTMLElement {
         h('tbody', {}, rows),
       ),
     ),
-    h('h3', {}, 'Add a member'),
+    h('h3', {}, 'Invite someone'),
     actionForm({
       testid: 'add-member',
-      submit: 'Add member',
+      submit: 'Send invitation',
       fields: [
         field(
           'Email address',
           email,
-          'Someone who already has an account and no organisation. They are asked to accept.',
+          'We email an invitation to this address. The person joins when they accept it, signed in with an account for this address (they can create one).',
         ),
         field('Role', role),
       ],
       action: async () => {
-        const added = await api<{ status?: string }>(
+        const invited = await api<MemberInvited>(
           'POST',
           `/v1/orgs/${encodeURIComponent(org.orgId)}/members`,
           {
@@ -228,14 +249,83 @@ function membersSection(org: Org, members: Member[]): HTMLElement {
           },
         );
         await go('/org');
-        // Joining takes the person's consent: they accept the invitation from their account.
+        // The same answer for every address: it says nothing about an account, and neither does the page.
         flash(
-          added?.status === 'invited'
-            ? `${email.value.trim()} was invited as ${role.value}; they join once they accept it in their account.`
-            : `${email.value.trim()} was added as ${role.value}.`,
+          `Invitation sent to ${invited.email} as ${invited.role}. They join once they accept it; it expires ${when(invited.expiresAt)}.`,
         );
       },
     }),
+  );
+}
+
+/** Invitations not yet accepted, declined or expired, each with "Withdraw". */
+function invitationsSection(org: Org, invitations: PendingInvitation[]): HTMLElement {
+  const box = errorBox('invitations-error');
+  const rows = invitations.map((invitation) => {
+    const withdraw = button(
+      'Withdraw',
+      async () => {
+        withdraw.disabled = true;
+        box.textContent = '';
+        try {
+          await api(
+            'DELETE',
+            `/v1/orgs/${encodeURIComponent(org.orgId)}/invitations/${encodeURIComponent(invitation.email)}`,
+          );
+          await go('/org');
+          flash(`The invitation to ${invitation.email} was withdrawn. The address can no longer accept it.`);
+        } catch (error) {
+          withdraw.disabled = false;
+          // Accepted, declined or withdrawn meanwhile (another tab, another admin): show the list as it is.
+          if (error instanceof ApiError && error.code === 'not_found') {
+            await go('/org');
+            flash(
+              `The invitation to ${invitation.email} is no longer open: it was accepted, declined or withdrawn.`,
+            );
+          } else showError(box, error);
+        }
+      },
+      { class: 'secondary danger', 'data-testid': 'withdraw-invitation' },
+    );
+    return h(
+      'tr',
+      { 'data-testid': 'invitation-row', 'data-email': invitation.email },
+      h(
+        'td',
+        { 'data-label': 'Email' },
+        invitation.email,
+        h('div', { class: 'meta' }, 'Sent ', time(invitation.createdAt), ` by ${invitation.invitedByEmail}`),
+      ),
+      h('td', { 'data-label': 'Role', 'data-testid': 'invitation-role' }, invitation.role),
+      h('td', { 'data-label': 'Expires', 'data-testid': 'invitation-expires' }, time(invitation.expiresAt)),
+      h('td', {}, withdraw),
+    );
+  });
+  return h(
+    'section',
+    { 'aria-labelledby': 'invitations-title', class: 'card' },
+    h('h2', { id: 'invitations-title' }, 'Pending invitations'),
+    invitations.length
+      ? h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            { 'data-testid': 'invitations' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Email', 'Role', 'Expires', ''].map((title) => h('th', { scope: 'col' }, title)),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+        )
+      : h('p', { 'data-testid': 'no-invitations' }, 'No pending invitations.'),
+    box,
   );
 }
 
@@ -308,15 +398,16 @@ function auditSection(org: Org, page: EventPage, members: Member[]): HTMLElement
   });
 }
 
-/** Organisation admin: MFA policy, members with their MFA status and reset, audit log. */
+/** Organisation admin: MFA policy, members with their MFA status and reset, invitations, audit log. */
 export async function orgScreen(): Promise<void> {
   const id = orgId();
   if (!id) return go('/account');
   const base = `/v1/orgs/${encodeURIComponent(id)}`;
   const org = await api<Org>('GET', base);
   try {
-    const [members, events] = await Promise.all([
+    const [members, invitations, events] = await Promise.all([
       api<{ members: Member[] }>('GET', `${base}/members`),
+      api<{ invitations: PendingInvitation[] }>('GET', `${base}/invitations`),
       api<EventPage>('GET', `${base}/events?limit=20`),
     ]);
     show(
@@ -324,6 +415,7 @@ export async function orgScreen(): Promise<void> {
       h('p', { class: 'hint' }, 'Organisation settings'),
       policyForm(org),
       membersSection(org, members.members),
+      invitationsSection(org, invitations.invitations),
       auditSection(org, events, members.members),
     );
   } catch (error) {
