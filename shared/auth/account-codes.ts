@@ -13,7 +13,7 @@ import {
 } from '../db/challenges.ts';
 import { type Window, withAllowances } from '../db/rate.ts';
 import { type TransactItem, transact } from '../db/transact.ts';
-import { normaliseEmail, setVerification, type User } from '../db/users.ts';
+import { findUserById, normaliseEmail, setVerification, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
 import { codeDigest, codeMatches, newOtpCode } from '../mfa/codes.ts';
 
@@ -154,28 +154,43 @@ export async function checkAccountCode(
  * replaces it, under the same daily allowance as sign-ups.
  */
 export async function pendingVerification(user: User, context: RequestContext, now = new Date()) {
+  const current = await freshVerification(user, now);
+  if (current) return current;
+  try {
+    return await issueAccountCode('signup', user.email, context, now, async () => {
+      const prepared = await prepareAccountCode('signup', user.email, user.userId, now);
+      await transact(
+        [
+          setVerification(user, prepared.challenge.challengeId),
+          ...(user.verificationId ? [voidChallenge(user.verificationId)] : []),
+          prepared.put,
+        ],
+        () => new Raced(),
+      );
+      return prepared;
+    });
+  } catch (error) {
+    if (!(error instanceof Raced)) throw error;
+    // A parallel login made the new code first (a double click): answer with that one. A
+    // sign-up that replaced the account, and its password, meanwhile: this password is wrong.
+    const reread = await findUserById(user.userId);
+    const theirs =
+      reread && reread.passwordHash === user.passwordHash ? await freshVerification(reread, now) : undefined;
+    if (!theirs) throw new ApiError('invalid_credentials');
+    return theirs;
+  }
+}
+
+class Raced extends Error {}
+
+async function freshVerification(user: User, now: Date): Promise<Challenge | undefined> {
   const current = user.verificationId ? await getChallenge(user.verificationId) : undefined;
   const at = now.toISOString();
-  if (
+  const fresh =
     current &&
     !current.usedAt &&
     current.expiresAt > at &&
     current.resendAvailableAt > at &&
-    current.attempts < config().codeMaxAttempts
-  ) {
-    return current;
-  }
-  return issueAccountCode('signup', user.email, context, now, async () => {
-    const prepared = await prepareAccountCode('signup', user.email, user.userId, now);
-    await transact(
-      [
-        setVerification(user, prepared.challenge.challengeId),
-        ...(user.verificationId ? [voidChallenge(user.verificationId)] : []),
-        prepared.put,
-      ],
-      // Another sign-up replaced the account, and its password, since it was read.
-      () => new ApiError('invalid_credentials'),
-    );
-    return prepared;
-  });
+    current.attempts < config().codeMaxAttempts;
+  return fresh ? current : undefined;
 }

@@ -375,6 +375,24 @@ describe('guessing and flooding the sign-up code', () => {
     });
   });
 
+  it('race: a double click on Sign in for an unverified account sends one new code, and both answers name it', async () => {
+    const email = uniqueEmail('double');
+    await invoke(createUser, 'POST', '/v1/users', { body: { email, password: PASSWORD } });
+    await sleep(AFTER_COOLDOWN_MS);
+    const sent = (await emailsTo(email)).length;
+    const login = () =>
+      invoke(createSession, 'POST', '/v1/sessions', { body: { email, password: PASSWORD } });
+    const answered = await Promise.all([login(), login(), login()]);
+    expect(answered.map((answer) => answer.body.status)).toEqual(
+      Array(3).fill('email_verification_required'),
+    );
+    expect(new Set(answered.map((answer) => answer.body.verificationId)).size).toBe(1);
+    expect((await emailsTo(email)).length).toBe(sent + 1);
+    expect(await verifySignUp(answered[0]?.body.verificationId, await lastEmailCode(email))).toMatchObject({
+      status: 200,
+    });
+  });
+
   it('a wrong password to an unverified account answers exactly as for an unknown address', async () => {
     const email = uniqueEmail('unverified-wrong');
     await startSignUp(email);
