@@ -1,3 +1,4 @@
+import { secondToTheMailbox } from '../../shared/auth/password-reset.ts';
 import { recordEvent } from '../../shared/db/events.ts';
 import { getFactor, publicFactor } from '../../shared/db/factors.ts';
 import { findUserById } from '../../shared/db/users.ts';
@@ -16,6 +17,8 @@ export const handler = http(routes.createChallenge, async ({ body, login, ip, us
   if (!user || !(await policyFor(user)).allowedFactorTypes.includes(factor.type)) {
     throw new ApiError('factor_type_not_allowed');
   }
+  // A reset was started with a code to the account's address: that mailbox cannot also be its MFA.
+  if (login.reset && secondToTheMailbox(factor, user)) throw new ApiError('factor_type_not_allowed');
 
   const challenge = await startChallenge(factor, {
     userId: login.userId,

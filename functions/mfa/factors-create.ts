@@ -51,6 +51,20 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
       : body.type === 'email'
         ? normaliseEmail(body.email as string)
         : undefined;
+  // The sign-in address is where a forgotten password is reset: codes to it are no second factor.
+  if (body.type === 'email' && destination === user.email) {
+    throw new ApiError('invalid_request', {
+      message: 'Use another address than the one you sign in with.',
+      extra: {
+        details: [
+          {
+            path: 'body.email',
+            message: 'A password reset already goes to this address: it cannot also be your second factor.',
+          },
+        ],
+      },
+    });
+  }
   if (
     destination &&
     active.some((factor) => factor.type === body.type && factor.destination === destination)

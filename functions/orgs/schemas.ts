@@ -7,7 +7,18 @@ const factorType = z.enum(['totp', 'sms', 'email']);
 export const orgParams = z.strictObject({ orgId });
 export const memberParams = z.strictObject({ orgId, userId: z.string().min(1).max(64) });
 
-export const createOrgBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+// The name goes into invitation emails to strangers: no quotes to break out of, no links, no
+// markup, so it cannot pose as the service's own words (a phishing lure in a genuine email).
+export const orgName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\p{L}\p{M}\p{N} .,&'’()+!#_-]+$/u, {
+    message: "Letters, digits, spaces and . , & ' ( ) + ! # _ - only.",
+  });
+
+export const createOrgBody = z.strictObject({ name: orgName });
 export const orgCreated = z.object({ orgId: z.string() });
 
 export const policy = z.object({

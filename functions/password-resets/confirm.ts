@@ -1,6 +1,10 @@
 import { checkAccountCode } from '../../shared/auth/account-codes.ts';
 import { loginAnswer } from '../../shared/auth/login-answer.ts';
-import { afterPasswordReset, passwordResetItems } from '../../shared/auth/password-reset.ts';
+import {
+  afterPasswordReset,
+  passwordResetItems,
+  secondToTheMailbox,
+} from '../../shared/auth/password-reset.ts';
 import { hashPassword } from '../../shared/auth/passwords.ts';
 import { consumeChallenge } from '../../shared/db/challenges.ts';
 import { listFactors, publicFactor } from '../../shared/db/factors.ts';
@@ -33,7 +37,7 @@ export const handler = http(routes.confirmPasswordReset, async ({ params, body, 
       items: [consumeChallenge(challenge, now)],
       conflict: spent,
     });
-    const offered = step.kind === 'mfa' ? step.factors : [];
+    const offered = (step.kind === 'mfa' ? step.factors : []).filter((f) => !secondToTheMailbox(f, user));
     return {
       status: 200,
       body: { status: 'mfa_required', mfaToken, expiresIn, factors: offered.map(publicFactor) },

@@ -1,16 +1,19 @@
 import { pendingVerification } from '../../shared/auth/account-codes.ts';
 import { loginAnswer } from '../../shared/auth/login-answer.ts';
-import { checkPassword } from '../../shared/auth/password-check.ts';
+import { checkLoginPassword } from '../../shared/auth/password-check.ts';
 import { findUserByEmail } from '../../shared/db/users.ts';
 import { http } from '../../shared/http/handler.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.createSession, async ({ body, ip, userAgent }) => {
   const context = { ip, userAgent };
-  const user = await checkPassword(body.email, await findUserByEmail(body.email), body.password, context);
-  // The right password to an address nobody has proven yet: only the emailed code goes further.
-  if (user.unverified) {
-    const verification = await pendingVerification(user, context);
+  const found = await findUserByEmail(body.email);
+  const { user, signupAttempt } = await checkLoginPassword(body.email, found, body.password, context);
+  // The right password to an address nobody has proven yet, or the password of a recent
+  // sign-up for an address that has an account: both answer alike, and only the emailed code
+  // (which the second never had) goes further.
+  if (user.unverified || signupAttempt) {
+    const verification = await pendingVerification(user, context, { attempt: signupAttempt });
     return {
       status: 200,
       body: {

@@ -1,9 +1,15 @@
 import { ulid } from 'ulid';
 import { issueAccountCode, type PreparedCode, prepareAccountCode } from '../../shared/auth/account-codes.ts';
-import { hashPassword } from '../../shared/auth/passwords.ts';
+import { hashPassword, passwordTag } from '../../shared/auth/passwords.ts';
 import { voidChallenge } from '../../shared/db/challenges.ts';
-import { transact } from '../../shared/db/transact.ts';
-import { isVerified, normaliseEmail, readAccount, unverifiedAccountPuts } from '../../shared/db/users.ts';
+import { type TransactItem, transact } from '../../shared/db/transact.ts';
+import {
+  isVerified,
+  normaliseEmail,
+  readAccount,
+  recordSignupAttempt,
+  unverifiedAccountPuts,
+} from '../../shared/db/users.ts';
 import { http } from '../../shared/http/handler.ts';
 import { routes } from '../routes.ts';
 
@@ -13,27 +19,37 @@ const MAX_ROUNDS = 16;
 
 /**
  * Writes the sign-up: a new unverified account (or one in place of an unverified one, whose
- * code dies) with a working code, or, for a verified account, a code that matches nothing.
- * Parallel sign-ups for one address serialise on the conditions: each loser reads again.
+ * code dies) with a working code; or, for a verified account, a code that matches nothing and
+ * the attempt's password under the account's salt, so that logging in with it answers as for
+ * an unverified account. One argon2id derivation in every case. Parallel sign-ups for one
+ * address serialise on the conditions: each loser reads again.
  */
-async function register(email: string, passwordHash: string, now: Date): Promise<PreparedCode> {
+async function register(email: string, password: string, now: Date): Promise<PreparedCode> {
+  let passwordHash: string | undefined;
   for (let round = 0; ; round++) {
     const { userId, user } = await readAccount(email);
+    let items: TransactItem[];
+    let prepared: PreparedCode;
     if (user && isVerified(user)) {
-      const prepared = await prepareAccountCode('signup', email, undefined, now);
-      await transact([prepared.put]);
-      return prepared;
+      prepared = await prepareAccountCode('signup', email, undefined, now);
+      const tag = (await passwordTag(password, user.passwordHash)) ?? '';
+      const previous = user.signupAttempt?.verificationId;
+      items = [
+        recordSignupAttempt(user, tag, prepared.challenge.challengeId, now),
+        ...(previous ? [voidChallenge(previous)] : []),
+      ];
+    } else {
+      const id = userId ?? ulid();
+      prepared = await prepareAccountCode('signup', email, id, now);
+      passwordHash ??= await hashPassword(password);
+      const account = { userId: id, email, passwordHash, verificationId: prepared.challenge.challengeId };
+      items = [
+        ...unverifiedAccountPuts(account, user, now).items,
+        ...(user?.verificationId ? [voidChallenge(user.verificationId)] : []),
+      ];
     }
-    const id = userId ?? ulid();
-    const prepared = await prepareAccountCode('signup', email, id, now);
-    const { items } = unverifiedAccountPuts(
-      { userId: id, email, passwordHash, verificationId: prepared.challenge.challengeId },
-      user,
-      now,
-    );
-    const replaced = user?.verificationId ? [voidChallenge(user.verificationId)] : [];
     try {
-      await transact([...items, ...replaced, prepared.put], () => new Raced());
+      await transact([...items, prepared.put], () => new Raced());
       return prepared;
     } catch (error) {
       if (error instanceof Raced && round < MAX_ROUNDS) continue;
@@ -45,11 +61,10 @@ async function register(email: string, passwordHash: string, now: Date): Promise
 export const handler = http(routes.createUser, async ({ body, ip, userAgent }) => {
   const now = new Date();
   const email = normaliseEmail(body.email);
-  // The same work for every address, with or without an account: one hash, two reads, one
-  // write, one email. Only the answer's owner can tell the cases apart, from the email.
-  const passwordHash = await hashPassword(body.password);
+  // The same work for every address, with or without an account: two reads, one argon2id
+  // derivation, one write, one email. Only the owner of the address can tell, from the email.
   const challenge = await issueAccountCode('signup', email, { ip, userAgent }, now, () =>
-    register(email, passwordHash, now),
+    register(email, body.password, now),
   );
   return {
     status: 202,

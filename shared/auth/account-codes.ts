@@ -13,7 +13,13 @@ import {
 } from '../db/challenges.ts';
 import { type Window, withAllowances } from '../db/rate.ts';
 import { type TransactItem, transact } from '../db/transact.ts';
-import { findUserById, normaliseEmail, setVerification, type User } from '../db/users.ts';
+import {
+  findUserById,
+  normaliseEmail,
+  setAttemptVerification,
+  setVerification,
+  type User,
+} from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
 import { codeDigest, codeMatches, newOtpCode } from '../mfa/codes.ts';
 
@@ -149,20 +155,31 @@ export async function checkAccountCode(
 }
 
 /**
- * The sign-up code of an unverified account whose password was just given: the current one
- * while it is inside its resend cooldown (a second click sends nothing), else a new one that
- * replaces it, under the same daily allowance as sign-ups.
+ * The sign-up code a login with the right password re-offers: for an unverified account its
+ * code, for a sign-up attempt on a verified address (`attempt`) that attempt's code, which
+ * matches nothing; the same answers either way. The current one while it is inside its resend
+ * cooldown (a second click sends nothing), else a new one that replaces it, under the same
+ * daily allowance as sign-ups.
  */
-export async function pendingVerification(user: User, context: RequestContext, now = new Date()) {
-  const current = await freshVerification(user, now);
+export async function pendingVerification(
+  user: User,
+  context: RequestContext,
+  options: { attempt?: boolean } = {},
+  now = new Date(),
+) {
+  const attempt = options.attempt === true;
+  const currentId = (of: User) => (attempt ? of.signupAttempt?.verificationId : of.verificationId);
+  const current = await freshVerification(currentId(user), now);
   if (current) return current;
   try {
     return await issueAccountCode('signup', user.email, context, now, async () => {
-      const prepared = await prepareAccountCode('signup', user.email, user.userId, now);
+      const prepared = await prepareAccountCode('signup', user.email, attempt ? undefined : user.userId, now);
+      const id = prepared.challenge.challengeId;
+      const previous = currentId(user);
       await transact(
         [
-          setVerification(user, prepared.challenge.challengeId),
-          ...(user.verificationId ? [voidChallenge(user.verificationId)] : []),
+          attempt ? setAttemptVerification(user, id) : setVerification(user, id),
+          ...(previous ? [voidChallenge(previous)] : []),
           prepared.put,
         ],
         () => new Raced(),
@@ -172,10 +189,14 @@ export async function pendingVerification(user: User, context: RequestContext, n
   } catch (error) {
     if (!(error instanceof Raced)) throw error;
     // A parallel login made the new code first (a double click): answer with that one. A
-    // sign-up that replaced the account, and its password, meanwhile: this password is wrong.
+    // sign-up that replaced the password meanwhile: this password is wrong now.
     const reread = await findUserById(user.userId);
-    const theirs =
-      reread && reread.passwordHash === user.passwordHash ? await freshVerification(reread, now) : undefined;
+    const same =
+      reread &&
+      (attempt
+        ? reread.signupAttempt?.tag === user.signupAttempt?.tag
+        : reread.passwordHash === user.passwordHash);
+    const theirs = same ? await freshVerification(currentId(reread), now) : undefined;
     if (!theirs) throw new ApiError('invalid_credentials');
     return theirs;
   }
@@ -183,8 +204,8 @@ export async function pendingVerification(user: User, context: RequestContext, n
 
 class Raced extends Error {}
 
-async function freshVerification(user: User, now: Date): Promise<Challenge | undefined> {
-  const current = user.verificationId ? await getChallenge(user.verificationId) : undefined;
+async function freshVerification(challengeId: string | undefined, now: Date): Promise<Challenge | undefined> {
+  const current = challengeId ? await getChallenge(challengeId) : undefined;
   const at = now.toISOString();
   const fresh =
     current &&

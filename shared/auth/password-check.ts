@@ -6,7 +6,7 @@ import { ApiError } from '../http/errors.ts';
 import type { RequestContext } from '../mfa/guard.ts';
 import { notifyAccount } from '../notify/email.ts';
 import { passwordLocked } from '../notify/templates.ts';
-import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { passwordTag, tagMatches, verifyAgainstDummy } from './passwords.ts';
 
 /**
  * Checks a password under the lockout of its email (login and re-authentication alike, so a
@@ -19,14 +19,40 @@ export async function checkPassword(
   password: string,
   context: RequestContext,
 ): Promise<User> {
+  const checked = await checkLoginPassword(email, user, password, context);
+  if (checked.signupAttempt) throw new ApiError('invalid_credentials');
+  return checked.user;
+}
+
+/**
+ * A login's password check. Besides the account's own password it accepts, as
+ * `signupAttempt`, the password of a recent sign-up for the (verified) address: that login
+ * then answers exactly as an unverified account's would, so signing up with a password and
+ * logging in with it tells nobody whether the address had an account. One derivation either
+ * way: the attempt is stored under the account's salt.
+ */
+export async function checkLoginPassword(
+  email: string,
+  user: User | undefined,
+  password: string,
+  context: RequestContext,
+  now = new Date(),
+): Promise<{ user: User; signupAttempt: boolean }> {
   const reservation = await reservePasswordAttempt(email);
-  const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
-  if (!user || !valid) {
-    if (user && reservation.lockedUntil) await lockedOut(user, reservation, context);
+  if (!user) {
+    await verifyAgainstDummy(password);
+    throw new ApiError('invalid_credentials');
+  }
+  const tag = await passwordTag(password, user.passwordHash);
+  const attempt =
+    user.signupAttempt && user.signupAttempt.expiresAt > now.toISOString() ? user.signupAttempt : undefined;
+  const matches = tag ? tagMatches(tag, user.passwordHash, attempt?.tag) : { own: false, other: false };
+  if (!matches.own && !matches.other) {
+    if (reservation.lockedUntil) await lockedOut(user, reservation, context);
     throw new ApiError('invalid_credentials');
   }
   await clearPasswordFailures(email);
-  return user;
+  return { user, signupAttempt: !matches.own };
 }
 
 async function lockedOut(user: User, reservation: Reservation, context: RequestContext): Promise<void> {

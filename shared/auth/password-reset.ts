@@ -1,5 +1,6 @@
 import { forgetDevicesBefore } from '../db/devices.ts';
 import { eventPuts } from '../db/events.ts';
+import type { Factor } from '../db/factors.ts';
 import { clearPasswordFailuresItem } from '../db/login-guard.ts';
 import type { PendingLogin } from '../db/logins.ts';
 import { revokeOtherSessions } from '../db/sessions.ts';
@@ -47,6 +48,15 @@ export async function afterPasswordReset(user: User, context: RequestContext, ke
     userId: user.userId,
     event: 'password.reset',
   });
+}
+
+/**
+ * An email factor at the account's own address proves the mailbox, which is what the reset
+ * code proved already: it cannot be the second factor of a reset (new ones are refused at
+ * enrollment; this covers factors made before that).
+ */
+export function secondToTheMailbox(factor: Factor, user: User): boolean {
+  return factor.type === 'email' && factor.destination === user.email;
 }
 
 /**

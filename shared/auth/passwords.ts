@@ -69,6 +69,26 @@ export async function verifyPassword(password: string, phc: string): Promise<boo
   return timingSafeEqual(candidate, parsed.hash);
 }
 
+/**
+ * The argon2id output of `password` under the salt and parameters of another hash, `phc`
+ * (base64url). With it one derivation tells whether a password is the account's or a second
+ * one stored under the account's salt (see `signupAttempt` on the profile).
+ */
+export async function passwordTag(password: string, phc: string): Promise<string | undefined> {
+  const parsed = parse(phc);
+  if (!parsed) return undefined;
+  return (await derive(password, parsed.salt, parsed, parsed.hash.length)).toString('base64url');
+}
+
+/** Whether a tag from `passwordTag` matches `phc` itself or the stored tag `other`, in constant time. */
+export function tagMatches(tag: string, phc: string, other?: string): { own: boolean; other: boolean } {
+  const own = parse(phc)?.hash;
+  const presented = Buffer.from(tag, 'base64url');
+  const equal = (expected: Buffer | undefined) =>
+    expected !== undefined && expected.length === presented.length && timingSafeEqual(presented, expected);
+  return { own: equal(own), other: equal(other === undefined ? undefined : Buffer.from(other, 'base64url')) };
+}
+
 // Unknown emails are checked against this so that they take as long as a wrong password (no
 // account enumeration by timing). Same parameters as real hashes; it matches no password
 // (the hash half is random bytes, not the output of any input we know).

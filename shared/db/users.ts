@@ -31,6 +31,13 @@ export interface User {
    * counting once it differs. Absent means 0.
    */
   passwordVersion?: number;
+  /**
+   * A sign-up for this (verified) address: its password's argon2id output under this account's
+   * salt, and the verification that sign-up got (which matches no code). A login with that
+   * password answers as an unverified account would; see checkLoginPassword. Dead after
+   * `expiresAt`, replaced by the next sign-up, gone with a password change.
+   */
+  signupAttempt?: { tag: string; verificationId: string; expiresAt: string };
 }
 
 /** Case-insensitive addresses: one account per mailbox however the user types it. */
@@ -76,12 +83,12 @@ export function unverifiedAccountPuts(
         Put: {
           TableName: table(),
           Item: { ...profileKey(user.userId), ...user, ttl },
-          ConditionExpression: replacing?.verificationId
-            ? 'unverified = :yes AND verificationId = :seen'
-            : 'attribute_not_exists(pk)',
-          ExpressionAttributeValues: replacing?.verificationId
-            ? { ':yes': true, ':seen': replacing.verificationId }
-            : undefined,
+          ...(replacing?.verificationId
+            ? {
+                ConditionExpression: 'unverified = :yes AND verificationId = :seen',
+                ExpressionAttributeValues: { ':yes': true, ':seen': replacing.verificationId },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },
       {
@@ -122,6 +129,44 @@ export function verifyAccountItems(user: User, verificationId: string, now: Date
   ];
 }
 
+/**
+ * Transaction item recording a sign-up for a verified address (see `signupAttempt`), as long
+ * as the account is still verified and its password (whose salt the tag uses) unchanged.
+ */
+export function recordSignupAttempt(user: User, tag: string, verificationId: string, now: Date) {
+  const expiresAt = new Date(now.getTime() + config().unverifiedAccountTtlSeconds * 1000).toISOString();
+  return {
+    Update: {
+      TableName: table(),
+      Key: profileKey(user.userId),
+      UpdateExpression: 'SET signupAttempt = :attempt',
+      ConditionExpression:
+        'attribute_exists(pk) AND attribute_not_exists(unverified) AND passwordHash = :hash',
+      ExpressionAttributeValues: {
+        ':attempt': { tag, verificationId, expiresAt },
+        ':hash': user.passwordHash,
+      },
+    },
+  };
+}
+
+/** Transaction item: the sign-up attempt's verification is now `verificationId` (a login re-offered it). */
+export function setAttemptVerification(user: User, verificationId: string) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: profileKey(user.userId),
+      UpdateExpression: 'SET signupAttempt.verificationId = :next',
+      ConditionExpression: 'signupAttempt.verificationId = :seen AND signupAttempt.tag = :tag',
+      ExpressionAttributeValues: {
+        ':next': verificationId,
+        ':seen': user.signupAttempt?.verificationId,
+        ':tag': user.signupAttempt?.tag,
+      },
+    },
+  };
+}
+
 /** Transaction item: an unverified account's current sign-up code is now `verificationId`. */
 export function setVerification(user: User, verificationId: string) {
   return {
@@ -156,7 +201,9 @@ export function changePassword(
     Update: {
       TableName: table(),
       Key: profileKey(user.userId),
-      UpdateExpression: 'SET passwordHash = :hash, passwordVersion = :next, passwordChangedAt = :now',
+      // A sign-up attempt's tag used the old salt: it could never match again, and goes.
+      UpdateExpression:
+        'SET passwordHash = :hash, passwordVersion = :next, passwordChangedAt = :now REMOVE signupAttempt',
       ConditionExpression: `${seen === 0 ? '(attribute_not_exists(passwordVersion) OR passwordVersion = :seen)' : 'passwordVersion = :seen'}${factors}`,
       ExpressionAttributeValues: {
         ':hash': passwordHash,

@@ -80,7 +80,7 @@ export function orgSignupInvitation(
   n: Occurrence & { orgName: string; role: string; days: number },
 ): Message {
   return occurrenceNotice(n, 'you were invited to an organisation', [
-    `You were invited to join the organisation "${clean(n.orgName, 100)}" as ${n.role === 'admin' ? 'an admin' : 'a member'}.`,
+    `You were invited to join the organisation "${orgNameOf(n.orgName)}" as ${n.role === 'admin' ? 'an admin' : 'a member'}. ${NAMES_UNCHECKED}`,
     `To accept, create an account with this email address within ${n.days} ${n.days === 1 ? 'day' : 'days'}; the invitation then appears in your security settings. Its owner and admins will be able to set your multi-factor authentication policy and reset your sign-in methods. Accept only if you know this organisation.`,
   ]);
 }
@@ -183,7 +183,8 @@ export function orgInvitation(n: Occurrence & { orgName: string; role: string })
   return notice(
     'you were invited to an organisation',
     [
-      `You were invited to join the organisation "${clean(n.orgName, 100)}" as ${n.role === 'admin' ? 'an admin' : 'a member'}. Nothing changes unless you accept it in your security settings.`,
+      `You were invited to join the organisation "${orgNameOf(n.orgName)}" as ${n.role === 'admin' ? 'an admin' : 'a member'}. Nothing changes unless you accept it in your security settings.`,
+      NAMES_UNCHECKED,
       'Its owner and admins will be able to set your multi-factor authentication policy and reset your sign-in methods. Accept only if you know this organisation.',
     ],
     n,
@@ -245,6 +246,13 @@ function occurrenceDetails(o: Occurrence): [string, string][] {
 
 function detailsHtml(shown: [string, string][]): string {
   return `<p>${shown.map(([label, value]) => `${escapeHtml(label)}: <strong>${escapeHtml(value)}</strong>`).join('<br>')}</p>`;
+}
+
+const NAMES_UNCHECKED = 'Organisation names are chosen by whoever creates them; we do not check them.';
+
+/** An organisation's name as emails show it: only the characters a new name may have (older ones may have more). */
+function orgNameOf(name: string): string {
+  return clean(name, 100).replace(/[^\p{L}\p{M}\p{N} .,&'’()+!#_-]/gu, ' ');
 }
 
 const IF_NOT_YOU =

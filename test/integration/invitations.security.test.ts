@@ -114,6 +114,23 @@ describe('invitations go to an address and reach only its verified owner', () =>
   });
 });
 
+describe('invitation emails cannot be made into phishing', () => {
+  it('attack: an organisation named to break out of its quotes with a link and markup is refused', async () => {
+    const owner = await account();
+    const name = 'Acme".  ALERT: account locked. Restore: https://evil.example/r <b>x</b>';
+    const refused = await call('POST', '/v1/orgs', { token: owner.accessToken, body: { name } });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', details: [{ path: 'body.name' }] } },
+    });
+    const fine = await call('POST', '/v1/orgs', {
+      token: owner.accessToken,
+      body: { name: "Ørsted & Søn's (EU) Ltd." },
+    });
+    expect(fine.status).toBe(201);
+  });
+});
+
 describe('owners and admins manage what they sent', () => {
   it('GET /v1/orgs/{orgId}/invitations lists open invitations; DELETE withdraws one, which then cannot be accepted', async () => {
     const { orgId, owner } = await orgWithMfaOwner('Managed');

@@ -10,13 +10,17 @@
  *   login that was waiting for its second factor, including one racing the reset;
  * - guessing and replaying the code: 5 tries, single use under 20 parallel confirms.
  */
+
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
+import { ulid } from 'ulid';
 import { describe, expect, it, vi } from 'vitest';
 import { handler as createReset } from '../../functions/password-resets/create.ts';
 import { openSession } from '../../shared/auth/open-session.ts';
 import { verifyPassword } from '../../shared/auth/passwords.ts';
-import { db } from '../../shared/db/client.ts';
+import { db, table } from '../../shared/db/client.ts';
 import { listDevices } from '../../shared/db/devices.ts';
+import { factorKey } from '../../shared/db/factors.ts';
 import { findActiveSession, listUserSessionIds } from '../../shared/db/sessions.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
@@ -218,6 +222,46 @@ describe('a reset never gets around MFA', () => {
       body: { email: user.email, password: NEW_PASSWORD, deviceToken: verified.body.deviceToken },
     });
     expect(remembered.body.status).toBe('authenticated');
+  });
+
+  it('attack: the mailbox alone: the sign-in address cannot be an email factor, and one made before that cannot finish a reset', async () => {
+    const user = await account();
+    const totp = await enrollTotp(user);
+    const refused = await call('POST', '/v1/mfa/factors', {
+      token: user.accessToken,
+      body: { type: 'email', password: PASSWORD, email: user.email.toUpperCase() },
+    });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', details: [{ path: 'body.email' }] } },
+    });
+    // A factor at the sign-in address from before the rule (written as it was stored then).
+    const legacyId = ulid();
+    await db.send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...factorKey(user.userId, legacyId),
+          factorId: legacyId,
+          userId: user.userId,
+          type: 'email',
+          status: 'active',
+          label: 'Email',
+          destination: user.email,
+          createdAt: new Date().toISOString(),
+        },
+      }),
+    );
+    const { resetId, code } = await resetFor(user.email);
+    const step = await confirmReset(resetId, code);
+    expect(step.body.factors.map((factor: { id: string }) => factor.id)).toEqual([totp.factorId]);
+    const sent = (await emailsTo(user.email)).length;
+    const viaMailbox = await call('POST', '/v1/mfa/challenges', {
+      body: { mfaToken: step.body.mfaToken, factorId: legacyId },
+    });
+    expect(viaMailbox).toMatchObject({ status: 403, body: { error: { code: 'factor_type_not_allowed' } } });
+    expect((await emailsTo(user.email)).length).toBe(sent);
+    expect((await logIn(user.email, NEW_PASSWORD)).status).toBe(401);
   });
 
   it('abandoned: a reset whose MFA step never happens leaves the old password working', async () => {

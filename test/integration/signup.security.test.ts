@@ -21,6 +21,7 @@ import { handler as createSession } from '../../functions/sessions/create.ts';
 import { handler as createUser } from '../../functions/users/create.ts';
 import { handler as resendVerification } from '../../functions/users/verify-resend.ts';
 import { checkAccountCode } from '../../shared/auth/account-codes.ts';
+import { checkLoginPassword } from '../../shared/auth/password-check.ts';
 import { hashPassword } from '../../shared/auth/passwords.ts';
 import { config } from '../../shared/config.ts';
 import { getChallenge } from '../../shared/db/challenges.ts';
@@ -147,9 +148,56 @@ describe('sign-up answers tell nobody which addresses have accounts', () => {
     expect(notice).toContain('which already has an account with us. Nothing was changed.');
     expect(notice).toContain('sign in instead, or reset your password');
     expect(notice).not.toMatch(/\b\d{6}\b/);
-    // And the owner's account is untouched: their password, not the newcomer's, still works.
+    // And the owner's account is untouched: their password still works, and the newcomer's
+    // leads, as for any unproven sign-up, only to a code the newcomer never gets.
     expect((await logIn(verified.email)).body.status).toBe('authenticated');
-    expect((await logIn(verified.email, OTHER_PASSWORD)).status).toBe(401);
+    const newcomer = await logIn(verified.email, OTHER_PASSWORD);
+    expect(newcomer.body).toMatchObject({ status: 'email_verification_required' });
+    expect(newcomer.body.accessToken).toBeUndefined();
+  });
+
+  it('enumeration: signing up with a password, then logging in with it, answers alike for a new and a verified address', async () => {
+    const owner = await signUp();
+    const fresh = uniqueEmail('probe');
+    const PROBE = 'enumeration probe pass phrase';
+    const login = (email: string, password: string) =>
+      dynamoCalls(() => invoke(createSession, 'POST', '/v1/sessions', { body: { email, password } }));
+    const seen: Record<string, unknown> = {};
+    for (const [label, email] of [
+      ['new', fresh],
+      ['verified', owner.email],
+    ] as const) {
+      const started = await invoke(createUser, 'POST', '/v1/users', { body: { email, password: PROBE } });
+      const { result: answer, calls } = await login(email, PROBE);
+      expect(answer.body).toEqual({ status: 'email_verification_required', ...started.body });
+      const wrong = await logIn(email, 'yet another pass phrase');
+      seen[label] = {
+        status: answer.status,
+        keys: Object.keys(answer.body).sort(),
+        headers: headerNames(answer.headers),
+        calls,
+        wrong: [wrong.status, wrong.body],
+        anyCode: (await verifySignUp(answer.body.verificationId, '123456')).body,
+      };
+    }
+    console.log('sign-up then log in, side by side:', JSON.stringify(seen));
+    expect(seen.verified).toEqual(seen.new);
+    // The owner's own password is untouched, and the probe's password is no way in.
+    expect((await logIn(owner.email)).body.status).toBe('authenticated');
+    const withProbe = await logIn(owner.email, PROBE);
+    expect(withProbe.body.status).toBe('email_verification_required');
+    expect(withProbe.body.accessToken).toBeUndefined();
+    const reauth = await call('POST', '/v1/mfa/factors', {
+      token: owner.accessToken,
+      body: { type: 'totp', password: PROBE },
+    });
+    expect(reauth).toMatchObject({ status: 401, body: { error: { code: 'invalid_credentials' } } });
+    // It dies with the day, like an unproven account.
+    const stored = await findUserByEmail(owner.email);
+    const later = new Date(Date.now() + config().unverifiedAccountTtlSeconds * 1000 + 1000);
+    await expect(
+      checkLoginPassword(owner.email, stored, PROBE, { ip: '', userAgent: '' }, later),
+    ).rejects.toMatchObject(new ApiError('invalid_credentials'));
   });
 
   it("enumeration: the verified address's verificationId answers every code like a wrong code, then burns, exactly like a real one", async () => {
@@ -227,10 +275,14 @@ describe('squatting: an unverified account owns nothing', () => {
     expect(done).toMatchObject({ status: 200, body: answers.authenticated });
     expect((await logIn(email, SQUAT)).status).toBe(401);
     expect((await logIn(email, PASSWORD)).body.status).toBe('authenticated');
-    // And a later squatter meets a verified account: a notice to the owner, nothing else.
+    // And a later squatter meets a verified account: a notice to the owner, and a code that
+    // matches nothing; the squatter's password opens nothing.
     const late = await startSignUp(email, SQUAT);
     expect(late.status).toBe(202);
-    expect((await logIn(email, SQUAT)).status).toBe(401);
+    const lateLogin = await logIn(email, SQUAT);
+    expect(lateLogin.body).toEqual({ status: 'email_verification_required', ...late.body });
+    expect(await verifySignUp(late.body.verificationId, ownerCode)).toMatchObject({ status: 401 });
+    expect((await logIn(email, PASSWORD)).body.status).toBe('authenticated');
   });
 
   it('an unverified account is dead after 24 hours (checked on read, whatever the TTL did)', async () => {

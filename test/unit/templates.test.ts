@@ -52,6 +52,7 @@ const notices: [string, () => Message][] = [
   ['mfaLocked', () => templates.mfaLocked({ until, at, ip, userAgent: hostileAgent })],
   ['passwordLocked', () => templates.passwordLocked({ until, at, ip, userAgent: hostileAgent })],
   ['mfaReset', () => templates.mfaReset({ at, ip, userAgent: hostileAgent })],
+  ['passwordWasReset', () => templates.passwordWasReset({ at, ip, userAgent: hostileAgent })],
 ];
 
 describe('security notices', () => {
@@ -173,4 +174,59 @@ describe('codes', () => {
     expect(m.text).toContain('It expires in 5 minutes.');
     expect(m.html).toContain('<strong>482913</strong>');
   });
+});
+
+describe('account emails (sign-up, password reset, invitations)', () => {
+  it.each([
+    ['signupCode', templates.signupCode, 'confirm your email address'],
+    ['resetCode', templates.resetCode, 'reset your password'],
+  ] as const)(
+    '%s names what the code is for, keeps it out of the subject, and says what ignoring it does',
+    (_name, build, purpose) => {
+      const m = build({ code: '482913', minutes: 15 });
+      expect(m.subject).toBe(`Serverless MFA: your code to ${purpose}`);
+      expect(m.subject).not.toContain('482913');
+      expect(m.text.split('\n')[0]).toBe(`Your Serverless MFA code to ${purpose} is: 482913`);
+      expect(m.text).toContain('It expires in 15 minutes.');
+      expect(m.text).toMatch(/ignore this email/);
+      expect(m.html).toContain('<strong>482913</strong>');
+    },
+  );
+
+  it.each([
+    ['signupExisting', templates.signupExisting],
+    ['resetNoAccount', templates.resetNoAccount],
+  ] as const)(
+    '%s (a request a stranger may have made) has no code, says when and from where, and escapes the device',
+    (_name, build) => {
+      const m = build({ at, ip, userAgent: hostileAgent });
+      expect(m.text).not.toMatch(/\b\d{6}\b/);
+      expect(m.text).toContain('When: 2026-03-01T08:30:15Z');
+      expect(m.text).toContain(`IP address: ${ip}`);
+      expect(m.html).not.toContain('<script>');
+      // Not "reset your password because someone got in": nothing happened to the account.
+      expect(m.text).not.toContain("If this wasn't you");
+    },
+  );
+
+  it.each([
+    ['orgInvitation', (orgName: string) => templates.orgInvitation({ at, orgName, role: 'admin' })],
+    [
+      'orgSignupInvitation',
+      (orgName: string) => templates.orgSignupInvitation({ at, orgName, role: 'member', days: 7 }),
+    ],
+  ] as const)(
+    '%s cannot be made to speak with an organisation name from before names were checked',
+    (_name, build) => {
+      const m = build('Acme". ALERT: account locked. Restore: https://evil.example/r <b>x</b>');
+      expect(m.text).toContain(
+        'the organisation "Acme . ALERT  account locked. Restore  https   evil.example r  b x  b "',
+      );
+      expect(m.text).not.toContain('https://');
+      expect(m.html).not.toContain('<b>');
+      expect(m.text).toContain(
+        'Organisation names are chosen by whoever creates them; we do not check them.',
+      );
+    },
+  );
 });
