@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Route } from '../shared/http/route.ts';
+import * as me from './me/schemas.ts';
 import * as mfa from './mfa/schemas.ts';
 import * as orgs from './orgs/schemas.ts';
 import {
@@ -41,7 +42,7 @@ export const routes = {
         schema: users.verificationStarted,
       },
     },
-    errors: ['invalid_request', 'rate_limited', 'delivery_failed'],
+    errors: ['invalid_request', 'password_too_weak', 'rate_limited', 'delivery_failed'],
   },
   verifyUser: {
     method: 'POST',
@@ -98,7 +99,7 @@ export const routes = {
         schema: sessionAnswer,
       },
     },
-    errors: ['code_invalid', 'too_many_attempts', 'challenge_expired'],
+    errors: ['code_invalid', 'too_many_attempts', 'challenge_expired', 'password_too_weak'],
   },
   createSession: {
     method: 'POST',
@@ -304,6 +305,26 @@ export const routes = {
       'not_found',
     ],
   },
+  updateFactor: {
+    method: 'PATCH',
+    path: '/v1/mfa/factors/{factorId}',
+    module: 'mfa/factors-patch',
+    auth: 'bearer',
+    permissions: checksCodes,
+    summary: 'Rename a factor; for an active one, with a verification (or a fresh aal 2 token).',
+    params: mfa.factorIdParams,
+    body: mfa.updateFactorBody,
+    responses: { 200: { description: 'Renamed.', schema: mfa.factorUpdated } },
+    errors: [
+      'not_found',
+      'verification_required',
+      'code_invalid',
+      'challenge_expired',
+      'too_many_attempts',
+      'locked',
+      'factor_type_not_allowed',
+    ],
+  },
   listDevices: {
     method: 'GET',
     path: '/v1/mfa/devices',
@@ -334,13 +355,77 @@ export const routes = {
     query: mfa.eventsQuery,
     responses: { 200: { description: 'Events.', schema: mfa.eventList } },
   },
+  listMySessions: {
+    method: 'GET',
+    path: '/v1/me/sessions',
+    module: 'me/sessions-list',
+    auth: 'bearer',
+    permissions: ['table:read'],
+    summary: "The caller's live sessions (where and when each was opened, last used, aal), newest first.",
+    responses: { 200: { description: 'Sessions.', schema: me.sessionList } },
+  },
+  deleteMySession: {
+    method: 'DELETE',
+    path: '/v1/me/sessions/{sessionId}',
+    module: 'me/sessions-delete',
+    auth: 'bearer',
+    permissions: readWrite,
+    summary: 'End one of your sessions (its refresh token stops working at once); no step-up needed.',
+    params: me.sessionParams,
+    responses: { 204: { description: 'Ended.' } },
+    errors: ['not_found'],
+  },
+  deleteMyOtherSessions: {
+    method: 'DELETE',
+    path: '/v1/me/sessions',
+    module: 'me/sessions-delete-others',
+    auth: 'bearer',
+    permissions: readWrite,
+    summary: 'Sign out everywhere else: every session but the current one ends.',
+    responses: { 204: { description: 'Ended.' } },
+  },
+  changePassword: {
+    method: 'PUT',
+    path: '/v1/me/password',
+    module: 'me/password-put',
+    auth: 'bearer',
+    permissions: checksCodes,
+    summary:
+      'Change the password (the current one, and with MFA a verification or a fresh aal 2 token); every other session ends.',
+    body: me.changePasswordBody,
+    responses: { 204: { description: 'Changed; the owner was emailed.' } },
+    errors: [
+      'invalid_credentials',
+      'password_too_weak',
+      'verification_required',
+      'code_invalid',
+      'challenge_expired',
+      'too_many_attempts',
+      'locked',
+      'factor_type_not_allowed',
+      'not_found',
+    ],
+  },
+  reportSecurityEvent: {
+    method: 'POST',
+    path: '/v1/security-reports',
+    module: 'security-reports/create',
+    auth: 'none',
+    permissions: [...readWrite, ...keyring, 'ses:send'],
+    summary:
+      '"This wasn\'t me" (the link of every security email, once, no sign-in): every session and remembered device of the account ends.',
+    body: me.securityReportBody,
+    responses: { 204: { description: 'Secured; the owner was emailed what to do next.' } },
+    errors: ['challenge_expired'],
+  },
   refreshSession: {
     method: 'POST',
     path: '/v1/sessions/refresh',
     module: 'sessions/refresh',
     auth: 'none',
     permissions: ['table:read', 'table:write', ...keyring],
-    summary: 'Exchange a refresh token for new tokens; the presented one stops working.',
+    summary:
+      'Exchange a refresh token for new tokens (claims as they are now), or the enrollment step the organisation now requires; the presented one stops working.',
     body: refreshSessionBody,
     responses: { 200: { description: 'New tokens.', schema: sessionRefreshed } },
     errors: ['invalid_request', 'unauthorized'],
@@ -474,7 +559,8 @@ export const routes = {
     path: '/v1/me/invitations/{orgId}/accept',
     module: 'me/invitations-accept',
     auth: 'bearer',
-    permissions: readWrite,
+    // keyring: joining an organisation that requires MFA answers with an enrollment token.
+    permissions: [...readWrite, ...keyring],
     summary:
       "Join the organisation (its admins then set the caller's MFA policy); aal 2 if the caller has MFA.",
     params: orgs.orgParams,

@@ -71,6 +71,16 @@ const schema = z.object({
   INVITES_PER_ADMIN_PER_HOUR: count(20),
   INVITES_PER_ADDRESS_PER_DAY: count(5),
 
+  // Changing a means of authentication with an MFA session instead of a fresh proof: only a
+  // recent one (the user just proved a factor), else `verification` is required.
+  STEP_UP_MAX_AGE_SECONDS: seconds(10 * 60),
+  // NIST SP 800-63B-4 §2.2.3: an AAL2 session re-authenticates after 24 h, and after 1 h idle.
+  AAL2_MAX_AGE_SECONDS: seconds(24 * 60 * 60),
+  AAL2_IDLE_SECONDS: seconds(60 * 60),
+  // Where the "This wasn't me" link of security emails lands (the web client); unset: no link.
+  APP_URL: optional(z.url({ protocol: /^https?$/ })),
+  SECURITY_REPORT_TTL_DAYS: count(7),
+
   // Named in every SMS and email. Short and GSM-7 (3GPP TS 23.038) so the SMS stays one 160-char segment.
   SERVICE_NAME: z
     .string()
@@ -117,6 +127,11 @@ export type Config = {
   invitesPerOrgPerDay: number;
   invitesPerAdminPerHour: number;
   invitesPerAddressPerDay: number;
+  stepUpMaxAgeSeconds: number;
+  aal2MaxAgeSeconds: number;
+  aal2IdleSeconds: number;
+  appUrl: string | undefined;
+  securityReportTtlDays: number;
   serviceName: string;
   smsSenderId: string | undefined;
   supportUrl: string | undefined;
@@ -164,6 +179,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     invitesPerOrgPerDay: e.INVITES_PER_ORG_PER_DAY,
     invitesPerAdminPerHour: e.INVITES_PER_ADMIN_PER_HOUR,
     invitesPerAddressPerDay: e.INVITES_PER_ADDRESS_PER_DAY,
+    stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE_SECONDS,
+    aal2MaxAgeSeconds: e.AAL2_MAX_AGE_SECONDS,
+    aal2IdleSeconds: e.AAL2_IDLE_SECONDS,
+    appUrl: e.APP_URL?.replace(/\/+$/, ''),
+    securityReportTtlDays: e.SECURITY_REPORT_TTL_DAYS,
     serviceName: e.SERVICE_NAME,
     smsSenderId: e.SMS_SENDER_ID,
     supportUrl: e.SUPPORT_URL,

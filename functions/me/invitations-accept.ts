@@ -1,9 +1,13 @@
+import { openEnrollmentSession } from '../../shared/auth/open-session.ts';
 import { eventPuts } from '../../shared/db/events.ts';
+import { listFactors } from '../../shared/db/factors.ts';
 import { joinOrg, listInvitationsTo, removeInvitation } from '../../shared/db/orgs.ts';
+import { revokeSession } from '../../shared/db/sessions.ts';
 import { transact } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
+import { loginStep, policyFor } from '../../shared/mfa/policy.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.acceptInvitation, async ({ params, auth, ip, userAgent }) => {
@@ -36,7 +40,29 @@ export const handler = http(routes.acceptInvitation, async ({ params, auth, ip, 
     ],
     (index) => new ApiError(index === 0 ? 'not_found' : 'already_in_org'),
   );
-  // The caller's current tokens carry no `org` claim until the next login; access checks read
-  // the profile, so nothing waits on it.
-  return { status: 200, body: { orgId: invitation.orgId, role: invitation.role } };
+  // An organisation that requires MFA of a member without a factor: enrollment comes at once,
+  // inside this session (seed 001), exactly as the next login or refresh would demand it. The
+  // full session ends; the enrollment token's activation opens the next one. Otherwise the next
+  // refresh carries the `org` claim (access checks read the profile meanwhile).
+  const joined = { orgId: invitation.orgId, role: invitation.role };
+  const member = { ...user, orgId: invitation.orgId, role: invitation.role };
+  const [policy, factors] = await Promise.all([policyFor(member), listFactors(user.userId)]);
+  const step = loginStep(
+    policy,
+    factors.filter((factor) => factor.status === 'active'),
+    now,
+  );
+  if (step.kind !== 'enrollment_required') return { status: 200, body: joined };
+  await revokeSession(auth.sid, 'enrollment_required', now);
+  const { enrollmentToken, expiresIn } = await openEnrollmentSession(member, { ip, userAgent }, now);
+  return {
+    status: 200,
+    body: {
+      ...joined,
+      status: 'mfa_enrollment_required',
+      enrollmentToken,
+      expiresIn,
+      allowedFactorTypes: step.allowedFactorTypes,
+    },
+  };
 });

@@ -1,3 +1,4 @@
+import { endOtherSessions } from '../../shared/auth/auth-change.ts';
 import { openSession } from '../../shared/auth/open-session.ts';
 import { config } from '../../shared/config.ts';
 import { consumeChallenge, reserveChallengeAttempt } from '../../shared/db/challenges.ts';
@@ -12,12 +13,13 @@ import {
   reservePendingAttempt,
 } from '../../shared/db/factors.ts';
 import { newRecoverySet } from '../../shared/db/recovery.ts';
-import { endEnrollment } from '../../shared/db/sessions.ts';
+import { endEnrollment, upgradeSession } from '../../shared/db/sessions.ts';
 import { type TransactItem, transact } from '../../shared/db/transact.ts';
-import { findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
+import { authVersionOf, findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
 import { ApiError, tooMany } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { codeMatches } from '../../shared/mfa/codes.ts';
+import type { RequestContext } from '../../shared/mfa/guard.ts';
 import { tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { methodOf } from '../../shared/mfa/proof.ts';
@@ -66,6 +68,12 @@ async function bookkeeping(user: User, factor: Factor) {
 
 class CountChanged extends Error {}
 
+function notifyActivation(user: User, factor: Factor, swap: Factor | undefined, context: RequestContext) {
+  return swap
+    ? tellOwner(user, 'factorReplaced', factor, context, swap)
+    : tellOwner(user, 'factorActivated', factor, context);
+}
+
 export const handler = http(routes.activateFactor, async ({ params, body, auth, ip, userAgent }) => {
   const now = new Date();
   const context = { ip, userAgent };
@@ -103,8 +111,11 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
         : []),
     ];
     // Forced enrollment ends its enrollment session in the same write, so parallel activations
-    // with one enrollment token cannot each mint a full session.
-    const ending = auth.scope === 'mfa:enroll' ? [endEnrollment(auth.sid, now)] : [];
+    // with one enrollment token cannot each mint a full session. A full session that proves the
+    // factor it enrolled stands at aal 2 from now on.
+    const amr = ['pwd', methodOf[factor.type], 'mfa'];
+    const ending =
+      auth.scope === 'mfa:enroll' ? [endEnrollment(auth.sid, now)] : [upgradeSession(auth.sid, amr, now)];
     const all = [...proven, ...items, ...events, ...ending];
     try {
       await transact(all, (index) => {
@@ -119,19 +130,21 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
       throw error instanceof CountChanged ? new ApiError('factor_not_pending', { cause: error }) : error;
     }
 
-    if (swap) await tellOwner(user, 'factorReplaced', factor, context, swap);
-    else await tellOwner(user, 'factorActivated', factor, context);
+    // MFA turned on, a factor added or one replaced: the means of authentication changed, so
+    // every other session ends (setActiveFactors moved the auth version on).
+    const authVersion = authVersionOf(user) + 1;
     const active: Factor = { ...factor, status: 'active', activatedAt: now.toISOString() };
     const body = { factor: publicFactor(active), ...(recovery ? { recoveryCodes: recovery.codes } : {}) };
-    if (auth.scope !== 'mfa:enroll') return { status: 200, body };
-
-    // Forced enrollment is done: the enrollment session ends and a full one begins, at aal 2
+    if (auth.scope !== 'mfa:enroll') {
+      await endOtherSessions(user.userId, authVersion, auth.sid, 'factor_activated');
+      await notifyActivation(user, factor, swap, context);
+      return { status: 200, body };
+    }
+    // Forced enrollment is done: the enrollment session ended and a full one begins, at aal 2
     // since the user just proved the new factor.
-    const { tokens } = await openSession(user, {
-      aal: 2,
-      amr: ['pwd', methodOf[factor.type], 'mfa'],
-      ...context,
-    });
+    const { tokens, sessionId } = await openSession(user, { aal: 2, amr, ...context, authVersion });
+    await endOtherSessions(user.userId, authVersion, sessionId, 'factor_activated');
+    await notifyActivation(user, factor, swap, context);
     return { status: 200, body: { ...body, status: 'authenticated', ...tokens } };
   }
 });

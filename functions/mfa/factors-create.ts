@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import { checkPassword } from '../../shared/auth/password-check.ts';
+import { stepUp } from '../../shared/auth/step-up.ts';
 import { config } from '../../shared/config.ts';
 import { deleteChallenge, newChallengeId } from '../../shared/db/challenges.ts';
 import { eventPuts } from '../../shared/db/events.ts';
@@ -13,7 +14,7 @@ import {
   sealTotpSecret,
 } from '../../shared/db/factors.ts';
 import { transact } from '../../shared/db/transact.ts';
-import { findUserById, normaliseEmail } from '../../shared/db/users.ts';
+import { findUserById, normaliseEmail, sameMailbox } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { startChallenge } from '../../shared/mfa/delivery.ts';
@@ -52,7 +53,7 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
         ? normaliseEmail(body.email as string)
         : undefined;
   // The sign-in address is where a forgotten password is reset: codes to it are no second factor.
-  if (body.type === 'email' && destination === user.email) {
+  if (body.type === 'email' && sameMailbox(destination ?? '', user.email)) {
     throw new ApiError('invalid_request', {
       message: 'Use another address than the one you sign in with.',
       extra: {
@@ -72,21 +73,22 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     throw new ApiError('already_exists', { message: 'This destination is already one of your factors.' });
   }
 
-  // Changing a number or address: the old factor must be proven by a code sent to it. And a
-  // user sent here by an enrollment token while holding factors the policy no longer allows
-  // proves one of their current means (a recovery code): the password alone must not mint a
-  // new factor and, with it, aal 2.
+  // Changing a number or address: the old factor itself must be proven, by a code sent to it.
+  // Any other addition, once the user has MFA, needs a proof of a current factor or a session
+  // that just proved one (stepUp): the password alone must not mint a factor, and with it aal 2.
   const old = body.replaces ? active.find((factor) => factor.factorId === body.replaces) : undefined;
   if (body.replaces && (!old || old.type !== body.type)) throw new ApiError('not_found');
   let proof: Checked | undefined;
-  if (old || (auth.scope === 'mfa:enroll' && active.length > 0)) {
+  if (old) {
     if (!body.verification) throw new ApiError('verification_required');
     proof = await checkProof(user, body.verification, { purpose: 'verify' }, context);
-    if (old && proof.factor?.factorId !== old.factorId) {
+    if (proof.factor?.factorId !== old.factorId) {
       throw new ApiError('verification_required', {
         message: 'Prove the factor being replaced with a code sent to it.',
       });
     }
+  } else {
+    proof = await stepUp(user, auth, body.verification, context);
   }
 
   const factorId = ulid();

@@ -1,14 +1,15 @@
+import { endOtherSessions } from '../../shared/auth/auth-change.ts';
+import { stepUp } from '../../shared/auth/step-up.ts';
 import { forgetDevice, listDevices } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { factorKey, getFactor, listFactors, removeFactor } from '../../shared/db/factors.ts';
 import { deleteRecoveryCodes, withSetWrite } from '../../shared/db/recovery.ts';
 import { transact, without } from '../../shared/db/transact.ts';
-import { findUserById, setActiveFactors } from '../../shared/db/users.ts';
+import { authVersionOf, findUserById, setActiveFactors } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
-import { checkProof } from '../../shared/mfa/proof.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip, userAgent }) => {
@@ -34,12 +35,10 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
     );
     if (others.length === 0) throw new ApiError('mfa_required_by_policy');
   }
-  const verification = body?.verification;
-  if (!verification) throw new ApiError('verification_required');
-  const proof = await checkProof(user, verification, { purpose: 'verify' }, context);
+  const proof = await stepUp(user, auth, body?.verification, context);
 
-  const ownCode = proof.factor?.factorId === factor.factorId ? proof.totpStep : undefined;
-  const proven = without(proof.items, factorKey(user.userId, factor.factorId));
+  const ownCode = proof?.factor?.factorId === factor.factorId ? proof.totpStep : undefined;
+  const proven = without(proof?.items ?? [], factorKey(user.userId, factor.factorId));
   // Without any factor MFA is off: recovery codes and remembered devices would only be ways
   // around a factor enrolled later (a recovery code given as the proof goes with its set).
   const proofItems =
@@ -61,12 +60,13 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
     ],
     // The factor's own write fails on a replayed step (its code) or a concurrent removal.
     (index) =>
-      index < proofItems.length || (index === proofItems.length && ownCode !== undefined)
+      proof && (index < proofItems.length || (index === proofItems.length && ownCode !== undefined))
         ? proof.conflict
         : new ApiError('not_found'),
   );
+  await endOtherSessions(user.userId, authVersionOf(user) + 1, auth.sid, 'factor_removed');
   // With the last factor the whole set went, so there is no code left to report on.
-  if (remaining > 0) await reportRecoveryUse(user, proof, context);
+  if (remaining > 0 && proof) await reportRecoveryUse(user, proof, context);
   await tellOwner(user, 'factorRemoved', factor, context);
   return { status: 204 };
 });

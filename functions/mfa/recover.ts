@@ -1,18 +1,18 @@
 import { openSession } from '../../shared/auth/open-session.ts';
 import { afterPasswordReset, completingReset } from '../../shared/auth/password-reset.ts';
+import { notifyOwner } from '../../shared/auth/security-notice.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
-import { findUserById, passwordVersionOf } from '../../shared/db/users.ts';
+import { authVersionOf, findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
-import { notifyAccount } from '../../shared/notify/email.ts';
 import { recoveryCodeUsed } from '../../shared/notify/templates.ts';
 import { routes } from '../routes.ts';
 
 export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAgent }) => {
   const user = await findUserById(login.userId);
-  if (!user || passwordVersionOf(user) !== login.passwordVersion) throw new ApiError('mfa_token_invalid');
+  if (!user || authVersionOf(user) !== login.authVersion) throw new ApiError('mfa_token_invalid');
 
   const checked = await checkProof(
     user,
@@ -28,7 +28,7 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
     amr: ['pwd', 'recovery', 'mfa'],
     ip,
     userAgent,
-    passwordVersion: reset.passwordVersion,
+    authVersion: reset.authVersion,
     items: [
       ...checked.items,
       consumePendingLogin(login),
@@ -45,9 +45,10 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
     conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
   });
   if (login.reset) await afterPasswordReset(user, { ip, userAgent }, sessionId);
-  await notifyAccount(user.email, recoveryCodeUsed({ at: new Date(), ip, userAgent, remaining }), {
-    userId: user.userId,
-    event: 'recovery_code.used',
-  });
+  await notifyOwner(
+    user,
+    (reportUrl) => recoveryCodeUsed({ at: new Date(), ip, userAgent, remaining, reportUrl }),
+    'recovery_code.used',
+  );
   return { status: 200, body: { status: 'authenticated', ...tokens, recoveryCodesRemaining: remaining } };
 });

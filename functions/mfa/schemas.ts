@@ -130,6 +130,12 @@ export const factorActivated = z.object({
 
 export const codeSent = z.object({ challengeId: z.string(), ...challengeTimes });
 
+export const updateFactorBody = z.strictObject({
+  label: z.string().trim().min(1).max(64),
+  verification: verification.optional(),
+});
+export const factorUpdated = z.object({ factor });
+
 export const verificationBody = z.strictObject({ verification: verification.optional() });
 export const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 

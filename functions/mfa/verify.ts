@@ -3,7 +3,7 @@ import { afterPasswordReset, completingReset } from '../../shared/auth/password-
 import { newDevice } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
-import { findUserById, passwordVersionOf } from '../../shared/db/users.ts';
+import { authVersionOf, findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
@@ -13,7 +13,7 @@ import { routes } from '../routes.ts';
 export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgent }) => {
   const user = await findUserById(login.userId);
   // The password changed since this login's password step: the login died with the old password.
-  if (!user || passwordVersionOf(user) !== login.passwordVersion) throw new ApiError('mfa_token_invalid');
+  if (!user || authVersionOf(user) !== login.authVersion) throw new ApiError('mfa_token_invalid');
 
   const proof = body.challengeId
     ? { challengeId: body.challengeId, code: body.code }
@@ -44,7 +44,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
   let deviceToken: string | undefined;
   const days = policy.rememberDeviceDays;
   if (body.rememberDevice && days > 0) {
-    const device = await newDevice(user.userId, userAgent, days, reset.passwordVersion);
+    const device = await newDevice(user.userId, userAgent, days, reset.authVersion);
     deviceToken = device.deviceToken;
     items.push(
       device.put,
@@ -64,7 +64,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     ip,
     userAgent,
     items,
-    passwordVersion: reset.passwordVersion,
+    authVersion: reset.authVersion,
     // Lost races: the proof was used by a parallel request, or the login already completed.
     conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
   });

@@ -1,4 +1,5 @@
 import { managers, orgAccess, requireAal2 } from '../../shared/auth/org-access.ts';
+import { notifyOwner } from '../../shared/auth/security-notice.ts';
 import { table } from '../../shared/db/client.ts';
 import { forgetDevice, listDevices } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
@@ -10,7 +11,6 @@ import { findUserById, profileKey } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { clearMfaFailures } from '../../shared/mfa/guard.ts';
-import { notifyAccount } from '../../shared/notify/email.ts';
 import { mfaReset } from '../../shared/notify/templates.ts';
 import { routes } from '../routes.ts';
 
@@ -44,8 +44,9 @@ export const handler = http(routes.resetMemberMfa, async ({ params, auth, ip, us
       Update: {
         TableName: table(),
         Key: profileKey(member.userId),
-        UpdateExpression: 'SET activeFactors = :zero',
-        ExpressionAttributeValues: { ':zero': 0 },
+        // The member's means of authentication changed: logins in flight and devices die with it.
+        UpdateExpression: 'SET activeFactors = :zero ADD authVersion :one',
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
       },
     },
     ...eventPuts(
@@ -67,6 +68,6 @@ export const handler = http(routes.resetMemberMfa, async ({ params, auth, ip, us
   ];
   for (let i = 0; i < items.length; i += CHUNK) await transact(items.slice(i, i + CHUNK));
 
-  await notifyAccount(member.email, mfaReset({ at: now }), { userId: member.userId, event: 'mfa.reset' });
+  await notifyOwner(member, (reportUrl) => mfaReset({ at: now, reportUrl }), 'mfa.reset');
   return { status: 204 };
 });

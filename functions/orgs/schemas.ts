@@ -96,7 +96,19 @@ export const invitationList = z.object({
   ),
 });
 
-export const invitationAccepted = z.object({ orgId: z.string(), role: z.enum(['admin', 'member']) });
+export const invitationAccepted = z.object({
+  orgId: z.string(),
+  role: z.enum(['admin', 'member']),
+  status: z
+    .literal('mfa_enrollment_required')
+    .optional()
+    .describe(
+      'The organisation requires MFA and the caller has no factor: this session ended, enroll with `enrollmentToken` now.',
+    ),
+  enrollmentToken: z.string().optional(),
+  expiresIn: z.number().int().optional(),
+  allowedFactorTypes: z.array(factorType).optional(),
+});
 
 export const memberList = z.object({
   members: z.array(

@@ -1,16 +1,17 @@
 import { checkAccountCode } from '../../shared/auth/account-codes.ts';
 import { loginAnswer } from '../../shared/auth/login-answer.ts';
+import { assertStrongPassword } from '../../shared/auth/password-policy.ts';
 import {
   afterPasswordReset,
   passwordResetItems,
   secondToTheMailbox,
 } from '../../shared/auth/password-reset.ts';
 import { hashPassword } from '../../shared/auth/passwords.ts';
-import { consumeChallenge } from '../../shared/db/challenges.ts';
+import { consumeChallenge, getChallenge } from '../../shared/db/challenges.ts';
 import { listFactors, publicFactor } from '../../shared/db/factors.ts';
 import { createPendingLogin } from '../../shared/db/logins.ts';
 import { transact } from '../../shared/db/transact.ts';
-import { findUserById, passwordVersionOf } from '../../shared/db/users.ts';
+import { authVersionOf, findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { loginStep, policyFor } from '../../shared/mfa/policy.ts';
@@ -19,6 +20,9 @@ import { routes } from '../routes.ts';
 export const handler = http(routes.confirmPasswordReset, async ({ params, body, ip, userAgent }) => {
   const now = new Date();
   const context = { ip, userAgent };
+  // Checked before the code, so a refused password spends no attempt.
+  const found = await getChallenge(params.resetId);
+  await assertStrongPassword(body.newPassword, found?.email ?? '');
   const challenge = await checkAccountCode('reset', params.resetId, body.code, now);
   const user = await findUserById(challenge.userId);
   if (!user) throw new ApiError('challenge_expired');
@@ -53,6 +57,6 @@ export const handler = http(routes.confirmPasswordReset, async ({ params, body, 
     spent,
   );
   await afterPasswordReset(user, context);
-  const changed = { ...user, passwordHash, passwordVersion: passwordVersionOf(user) + 1 };
+  const changed = { ...user, passwordHash, authVersion: authVersionOf(user) + 1 };
   return { status: 200, body: await loginAnswer(changed, context) };
 });

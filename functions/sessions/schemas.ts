@@ -22,8 +22,6 @@ const sessionAuthenticated = z.object({
 
 export const refreshSessionBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
 
-export const sessionRefreshed = z.object(tokenPair);
-
 const mfaRequired = z.object({
   status: z.literal('mfa_required'),
   mfaToken: z
@@ -41,6 +39,12 @@ const enrollmentRequired = z.object({
   expiresIn: z.number().int(),
   allowedFactorTypes: z.array(z.enum(['totp', 'sms', 'email'])),
 });
+
+/** A refresh: new tokens, or the enrollment step the user's organisation now requires. */
+export const sessionRefreshed = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('authenticated'), ...tokenPair }),
+  enrollmentRequired,
+]);
 
 const emailVerificationRequired = z.object({
   status: z.literal('email_verification_required'),

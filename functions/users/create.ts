@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import { issueAccountCode, type PreparedCode, prepareAccountCode } from '../../shared/auth/account-codes.ts';
+import { assertStrongPassword } from '../../shared/auth/password-policy.ts';
 import { hashPassword, passwordTag } from '../../shared/auth/passwords.ts';
 import { voidChallenge } from '../../shared/db/challenges.ts';
 import { type TransactItem, transact } from '../../shared/db/transact.ts';
@@ -61,6 +62,8 @@ async function register(email: string, password: string, now: Date): Promise<Pre
 export const handler = http(routes.createUser, async ({ body, ip, userAgent }) => {
   const now = new Date();
   const email = normaliseEmail(body.email);
+  // About the password alone, never the address: it answers alike whoever has the address.
+  await assertStrongPassword(body.password, email);
   // The same work for every address, with or without an account: two reads, one argon2id
   // derivation, one write, one email. Only the owner of the address can tell, from the email.
   const challenge = await issueAccountCode('signup', email, { ip, userAgent }, now, () =>

@@ -3,9 +3,15 @@ import { emailAddress } from '../../shared/http/schemas.ts';
 import { otpCode } from '../../shared/mfa/schemas.ts';
 import { challengeTimes } from '../mfa/schemas.ts';
 
-// NIST SP 800-63B-4 §3.1.1.2: at least 12 characters without composition rules, and long
-// passphrases allowed; the upper bound keeps argon2 input (and memory) bounded.
-export const password = z.string().min(12).max(128).describe('12 to 128 characters.');
+// A new password: its rules (NIST SP 800-63B-4 §3.1.1.2) are checked by assertStrongPassword,
+// which counts code points after NFKC; this bound only keeps the input (and argon2) small.
+export const password = z
+  .string()
+  .min(1)
+  .max(1024)
+  .describe(
+    '15 to 128 characters (Unicode code points after NFKC), not a common or easily guessed password and not built from the email address or the service name; else 400 `password_too_weak` with `reason`.',
+  );
 
 const id = z.string().min(1).max(64);
 

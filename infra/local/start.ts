@@ -9,6 +9,8 @@ const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', defaul
 const port = Number(process.env.PORT ?? 3000);
 process.env.CORS_ALLOWED_ORIGINS ??= `http://localhost:${port},http://127.0.0.1:${port}`;
 process.env.TOKEN_ISSUER ??= `http://localhost:${port}`;
+// The demo page is served here too: the "This wasn't me" links of security emails land on it.
+process.env.APP_URL ??= `http://localhost:${port}`;
 
 const begun = Date.now();
 try {

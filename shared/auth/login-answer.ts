@@ -1,7 +1,7 @@
 import { checkDeviceToken, touchDevice } from '../db/devices.ts';
 import { listFactors, publicFactor } from '../db/factors.ts';
 import { createPendingLogin } from '../db/logins.ts';
-import { passwordVersionOf, type User } from '../db/users.ts';
+import { authVersionOf, type User } from '../db/users.ts';
 import type { RequestContext } from '../mfa/guard.ts';
 import { deviceHonoured, loginStep, policyFor } from '../mfa/policy.ts';
 import { openEnrollmentSession, openSession } from './open-session.ts';
@@ -46,11 +46,7 @@ export async function loginAnswer(
   // second factor it was issued after, for as long as the organisation's policy allows and
   // until the password changes.
   const device = deviceToken ? await checkDeviceToken(user.userId, deviceToken) : undefined;
-  if (
-    device &&
-    (device.passwordVersion ?? 0) === passwordVersionOf(user) &&
-    deviceHonoured(policy, device, now)
-  ) {
+  if (device && (device.authVersion ?? 0) === authVersionOf(user) && deviceHonoured(policy, device, now)) {
     await touchDevice(device);
     const { tokens } = await openSession(user, { aal: 2, amr: ['pwd', 'mfa'], ...context });
     return { status: 'authenticated', ...tokens, mfa: { enabled: true, suggested: false } } as const;

@@ -2,7 +2,7 @@ import { config } from '../config.ts';
 import { eventPuts } from '../db/events.ts';
 import { newSession, revokeSession } from '../db/sessions.ts';
 import { type TransactItem, transact } from '../db/transact.ts';
-import { findUserById, passwordVersionOf, type User } from '../db/users.ts';
+import { authVersionOf, findUserById, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
 import { issueAccessToken } from './tokens.ts';
 
@@ -18,7 +18,7 @@ export interface OpenSession {
    * The password version this login was checked against (default: the user's as read). A
    * reset that completes with this session passes the version it sets.
    */
-  passwordVersion?: number;
+  authVersion?: number;
 }
 
 /**
@@ -29,7 +29,7 @@ export interface OpenSession {
  */
 async function confirmPasswordVersion(userId: string, sessionId: string, version: number): Promise<void> {
   const current = await findUserById(userId);
-  if (current && passwordVersionOf(current) === version) return;
+  if (current && authVersionOf(current) === version) return;
   await revokeSession(sessionId, 'password_changed');
   throw new ApiError('invalid_credentials');
 }
@@ -64,11 +64,7 @@ export async function openSession(user: User, input: OpenSession, now = new Date
     now,
   );
   await transact([...(input.items ?? []), ...puts, ...event], input.conflict);
-  await confirmPasswordVersion(
-    user.userId,
-    session.sessionId,
-    input.passwordVersion ?? passwordVersionOf(user),
-  );
+  await confirmPasswordVersion(user.userId, session.sessionId, input.authVersion ?? authVersionOf(user));
   const accessToken = await issueAccessToken({
     userId: user.userId,
     sessionId: session.sessionId,
@@ -101,7 +97,7 @@ export async function openEnrollmentSession(
     now,
   );
   await transact(puts);
-  await confirmPasswordVersion(user.userId, session.sessionId, passwordVersionOf(user));
+  await confirmPasswordVersion(user.userId, session.sessionId, authVersionOf(user));
   const enrollmentToken = await issueAccessToken(
     {
       userId: user.userId,

@@ -4,9 +4,9 @@ import { clearPasswordFailures, reservePasswordAttempt } from '../db/login-guard
 import type { User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
 import type { RequestContext } from '../mfa/guard.ts';
-import { notifyAccount } from '../notify/email.ts';
 import { passwordLocked } from '../notify/templates.ts';
 import { passwordTag, tagMatches, verifyAgainstDummy } from './passwords.ts';
+import { notifyOwner } from './security-notice.ts';
 
 /**
  * Checks a password under the lockout of its email (login and re-authentication alike, so a
@@ -47,11 +47,14 @@ export async function checkLoginPassword(
   const attempt =
     user.signupAttempt && user.signupAttempt.expiresAt > now.toISOString() ? user.signupAttempt : undefined;
   const matches = tag ? tagMatches(tag, user.passwordHash, attempt?.tag) : { own: false, other: false };
-  if (!matches.own && !matches.other) {
-    if (reservation.lockedUntil) await lockedOut(user, reservation, context);
-    throw new ApiError('invalid_credentials');
-  }
-  await clearPasswordFailures(email);
+  // Only a password that can lead to a session ends a run of failures. One that leads only to
+  // an emailed code (an unproven sign-up's, or a sign-up attempt's on a verified address, both
+  // chosen by whoever signed up) counts like a wrong one: else anyone could sign up with a
+  // victim's address and, between guesses, reset the lockout that guards the real password.
+  const opens = matches.own && !user.unverified;
+  if (opens) await clearPasswordFailures(email);
+  else if (reservation.lockedUntil) await lockedOut(user, reservation, context);
+  if (!matches.own && !matches.other) throw new ApiError('invalid_credentials');
   return { user, signupAttempt: !matches.own };
 }
 
@@ -63,8 +66,9 @@ async function lockedOut(user: User, reservation: Reservation, context: RequestC
     ...context,
     details: { until: until.toISOString() },
   });
-  await notifyAccount(user.email, passwordLocked({ at: new Date(), until, ...context }), {
-    userId: user.userId,
-    event: 'password.locked',
-  });
+  await notifyOwner(
+    user,
+    (reportUrl) => passwordLocked({ at: new Date(), until, ...context, reportUrl }),
+    'password.locked',
+  );
 }

@@ -1,14 +1,12 @@
-import { forgetDevicesBefore } from '../db/devices.ts';
 import { eventPuts } from '../db/events.ts';
 import type { Factor } from '../db/factors.ts';
 import { clearPasswordFailuresItem } from '../db/login-guard.ts';
 import type { PendingLogin } from '../db/logins.ts';
-import { revokeOtherSessions } from '../db/sessions.ts';
-import { changePassword, passwordVersionOf, type User } from '../db/users.ts';
-import { errorFields, log } from '../http/logger.ts';
+import { authVersionOf, changePassword, sameMailbox, type User } from '../db/users.ts';
 import type { RequestContext } from '../mfa/guard.ts';
-import { notifyAccount } from '../notify/email.ts';
 import { passwordWasReset } from '../notify/templates.ts';
+import { endOtherSessions } from './auth-change.ts';
+import { notifyOwner } from './security-notice.ts';
 
 /**
  * A password reset takes effect in one write: the new hash and a new password version (which
@@ -35,19 +33,12 @@ export function passwordResetItems(
  * `keep`, the one the reset opened), older devices forgotten, the owner emailed.
  */
 export async function afterPasswordReset(user: User, context: RequestContext, keep?: string): Promise<void> {
-  await revokeOtherSessions(user.userId, 'password_reset', keep);
-  try {
-    await forgetDevicesBefore(user.userId, passwordVersionOf(user) + 1);
-  } catch (error) {
-    log.warn('remembered devices not deleted after a password reset', {
-      userId: user.userId,
-      ...errorFields(error),
-    });
-  }
-  await notifyAccount(user.email, passwordWasReset({ at: new Date(), ...context }), {
-    userId: user.userId,
-    event: 'password.reset',
-  });
+  await endOtherSessions(user.userId, authVersionOf(user) + 1, keep, 'password_reset');
+  await notifyOwner(
+    user,
+    (reportUrl) => passwordWasReset({ at: new Date(), ...context, reportUrl }),
+    'password.reset',
+  );
 }
 
 /**
@@ -56,7 +47,7 @@ export async function afterPasswordReset(user: User, context: RequestContext, ke
  * enrollment; this covers factors made before that).
  */
 export function secondToTheMailbox(factor: Factor, user: User): boolean {
-  return factor.type === 'email' && factor.destination === user.email;
+  return factor.type === 'email' && sameMailbox(factor.destination ?? '', user.email);
 }
 
 /**
@@ -65,9 +56,9 @@ export function secondToTheMailbox(factor: Factor, user: User): boolean {
  * opened under. For an ordinary login: nothing, and the login's own version.
  */
 export function completingReset(login: PendingLogin, user: User, context: RequestContext, now: Date) {
-  if (!login.reset) return { items: [], passwordVersion: login.passwordVersion };
+  if (!login.reset) return { items: [], authVersion: login.authVersion };
   return {
     items: passwordResetItems(user, login.reset.passwordHash, context, now),
-    passwordVersion: passwordVersionOf(user) + 1,
+    authVersion: authVersionOf(user) + 1,
   };
 }

@@ -17,7 +17,7 @@ export interface Device {
   lastUsedAt: string | null;
   expiresAt: string;
   /** The password version it was remembered under: a password change forgets it (absent: 0). */
-  passwordVersion?: number;
+  authVersion?: number;
 }
 
 const key = (userId: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${deviceId}` });
@@ -26,7 +26,7 @@ export async function newDevice(
   userId: string,
   label: string,
   days: number,
-  passwordVersion: number,
+  authVersion: number,
   now = new Date(),
 ) {
   const deviceId = ulid();
@@ -39,7 +39,7 @@ export async function newDevice(
     createdAt: now.toISOString(),
     lastUsedAt: null,
     expiresAt: expiresAt.toISOString(),
-    passwordVersion,
+    authVersion,
   };
   const item = {
     ...key(userId, deviceId),
@@ -110,7 +110,7 @@ export async function listDevices(userId: string, now = new Date()): Promise<Dev
  * version already stops them counting; this is housekeeping, and keeps the user's list true.
  * A device remembered with the step that completed a reset has the new version and stays.
  */
-export async function forgetDevicesBefore(userId: string, passwordVersion: number): Promise<void> {
+export async function forgetDevicesBefore(userId: string, authVersion: number): Promise<void> {
   const out = await db.send(
     new QueryCommand({
       TableName: table(),
@@ -119,9 +119,7 @@ export async function forgetDevicesBefore(userId: string, passwordVersion: numbe
       ConsistentRead: true,
     }),
   );
-  const stale = ((out.Items ?? []) as Device[]).filter(
-    (device) => (device.passwordVersion ?? 0) < passwordVersion,
-  );
+  const stale = ((out.Items ?? []) as Device[]).filter((device) => (device.authVersion ?? 0) < authVersion);
   await Promise.all(
     stale.map((device) => db.send(new DeleteCommand(forgetDevice(userId, device.deviceId).Delete))),
   );

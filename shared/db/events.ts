@@ -13,6 +13,8 @@ import { db, epochSeconds, table } from './client.ts';
 export type EventType =
   | 'user.created'
   | 'password.reset'
+  | 'password.changed'
+  | 'account.reported'
   | 'session.created'
   | 'mfa.challenge_sent'
   | 'mfa.verified'

@@ -188,6 +188,28 @@ export function removeFactor(factor: Factor, acceptingTotpStep?: number) {
   };
 }
 
+/**
+ * Transaction item renaming a factor still in the state it was read in; when the factor's own
+ * TOTP code authorised it, the step check moves into this write (one item per transaction).
+ */
+export function renameFactor(factor: Factor, label: string, acceptingTotpStep?: number) {
+  const step = acceptingTotpStep !== undefined;
+  return {
+    Update: {
+      TableName: table(),
+      Key: factorKey(factor.userId, factor.factorId),
+      UpdateExpression: `SET label = :label${step ? ', lastTotpStep = :step' : ''}`,
+      ConditionExpression: `#status = :status${step ? ' AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)' : ''}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':label': label,
+        ':status': factor.status,
+        ...(step ? { ':step': acceptingTotpStep } : {}),
+      },
+    },
+  };
+}
+
 export async function setChallengeOfFactor(factor: Factor, challengeId: string): Promise<void> {
   await db.send(
     new UpdateCommand({

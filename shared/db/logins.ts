@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors.ts';
 import { digest } from '../mfa/codes.ts';
 import { db, epochSeconds, table } from './client.ts';
 import { type TransactItem, transact } from './transact.ts';
-import { passwordVersionOf, type User } from './users.ts';
+import { authVersionOf, type User } from './users.ts';
 
 /**
  * A password-verified login waiting for its second factor: `MFATOKEN#<digest>` / `LOGIN`.
@@ -17,7 +17,7 @@ export interface PendingLogin {
   userId: string;
   expiresAt: string;
   /** The password version the password step saw: a password changed since ends this login. */
-  passwordVersion: number;
+  authVersion: number;
   /** A password reset waiting for its second factor: the new password takes effect with it. */
   reset?: { passwordHash: string };
 }
@@ -41,7 +41,7 @@ export async function createPendingLogin(user: User, options: NewPendingLogin = 
       Item: {
         ...key(tokenDigest),
         userId: user.userId,
-        passwordVersion: passwordVersionOf(user),
+        authVersion: authVersionOf(user),
         ...(options.reset ? { reset: options.reset } : {}),
         expiresAt: expiresAt.toISOString(),
         ttl: epochSeconds(expiresAt),
@@ -67,7 +67,7 @@ export async function findPendingLogin(mfaToken: string, now = new Date()): Prom
     tokenDigest,
     userId: item.userId,
     expiresAt: item.expiresAt,
-    passwordVersion: item.passwordVersion ?? 0,
+    authVersion: item.authVersion ?? 0,
     ...(item.reset ? { reset: item.reset } : {}),
   };
 }

@@ -1,4 +1,10 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { config } from '../config.ts';
@@ -126,9 +132,72 @@ export async function listUserSessionIds(userId: string, now = new Date()): Prom
   return ids;
 }
 
+/** A live session as its owner sees it in their list. */
+export interface SessionView {
+  sessionId: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  aal: 1 | 2;
+}
+
+// BatchGetItem takes at most 100 keys.
+const BATCH = 100;
+
+/** The user's live full sessions (not revoked, not expired, not enrollment-only), newest first. */
+export async function listLiveSessions(userId: string, now = new Date()): Promise<SessionView[]> {
+  const ids = await listUserSessionIds(userId, now);
+  const items: (SessionItem & { ip?: string; userAgent?: string; lastUsedAt?: string })[] = [];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH).map(key);
+    while (keys?.length) {
+      const out: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      items.push(...((out.Responses?.[table()] ?? []) as typeof items));
+      keys = out.UnprocessedKeys?.[table()]?.Keys;
+    }
+  }
+  return items
+    .filter(
+      (item) => !item.revokedAt && item.expiresAt > now.toISOString() && (item.scope ?? 'full') === 'full',
+    )
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .map((item) => ({
+      sessionId: item.sessionId,
+      createdAt: item.createdAt,
+      lastUsedAt: item.lastUsedAt ?? null,
+      ip: item.ip || null,
+      userAgent: item.userAgent || null,
+      aal: item.aal,
+    }));
+}
+
+/** Revokes one of the user's own live sessions; false when it is not theirs or not live. */
+export async function revokeOwnSession(userId: string, sessionId: string, reason: string, now = new Date()) {
+  if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(sessionId)) return false;
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(sessionId),
+        UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
+        // The owner is checked by the write itself: someone else's session id looks like none.
+        ConditionExpression: 'userId = :user AND attribute_not_exists(revokedAt) AND expiresAt > :now',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':reason': reason, ':user': userId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 export type RotateResult =
-  | { ok: true; session: Session; refreshToken: string }
-  | { ok: false; reuse: boolean };
+  /** `lastUsedAt`: the previous refresh (or the creation), for idle limits. */
+  { ok: true; session: Session; refreshToken: string; lastUsedAt: string } | { ok: false; reuse: boolean };
 
 export async function rotateRefreshToken(presented: string, now = new Date()): Promise<RotateResult> {
   const parsed = parseRefreshToken(presented);
@@ -158,11 +227,13 @@ export async function rotateRefreshToken(presented: string, now = new Date()): P
           ':now': now.toISOString(),
           ':full': 'full',
         },
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { ok: true, session: out.Attributes as Session, refreshToken: next };
+    const old = out.Attributes as SessionItem & { lastUsedAt?: string };
+    const session = { ...old, rotation: parsed.rotation + 1, lastUsedAt: now.toISOString() };
+    return { ok: true, session, refreshToken: next, lastUsedAt: old.lastUsedAt ?? old.createdAt };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const raw = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
@@ -219,6 +290,23 @@ export function revokeSessionItem(sessionId: string, reason: string, now: Date) 
       UpdateExpression:
         'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
       ExpressionAttributeValues: { ':now': now.toISOString(), ':reason': reason },
+    },
+  };
+}
+
+/**
+ * Transaction item: the session just proved a factor it enrolled, so it now stands at aal 2
+ * (its next access token says so). Only a live full session.
+ */
+export function upgradeSession(sessionId: string, amr: string[], now: Date) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: key(sessionId),
+      UpdateExpression: 'SET aal = :two, amr = :amr, authTime = :now',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND #scope = :full',
+      ExpressionAttributeNames: { '#scope': 'scope' },
+      ExpressionAttributeValues: { ':two': 2, ':amr': amr, ':now': now.toISOString(), ':full': 'full' },
     },
   };
 }

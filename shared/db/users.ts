@@ -26,11 +26,12 @@ export interface User {
   verificationId?: string;
   expiresAt?: string;
   /**
-   * Bumped by every password change. Whatever was obtained with the old password (an mfaToken,
-   * a login in flight, a remembered device) carries the version it was issued under and stops
-   * counting once it differs. Absent means 0.
+   * Bumped by every change to the means of authentication: password, factors, recovery codes,
+   * resets (ASVS 5.0 7.4.3). Whatever was obtained before (an mfaToken, a login in flight, a
+   * remembered device) carries the version it was issued under and stops counting once it
+   * differs; live sessions are revoked by the change itself. Absent means 0.
    */
-  passwordVersion?: number;
+  authVersion?: number;
   /**
    * A sign-up for this (verified) address: its password's argon2id output under this account's
    * salt, and the verification that sign-up got (which matches no code). A login with that
@@ -45,10 +46,29 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+// Providers known to ignore dots in the local part, and their aliases of one domain.
+const DOTLESS: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
+
+/**
+ * Whether two addresses reach the same mailbox: a `+tag` is delivered to the address without
+ * it by nearly every provider, and Gmail ignores dots. For comparisons only (an address is
+ * stored as typed, normalised by case): two accounts may use such variants.
+ */
+export function sameMailbox(a: string, b: string): boolean {
+  const key = (address: string) => {
+    const at = normaliseEmail(address).lastIndexOf('@');
+    const local = normaliseEmail(address).slice(0, at).split('+')[0] ?? '';
+    const domain = normaliseEmail(address).slice(at + 1);
+    const canonical = DOTLESS[domain];
+    return canonical ? `${local.replaceAll('.', '')}@${canonical}` : `${local}@${domain}`;
+  };
+  return key(a) === key(b);
+}
+
 export const profileKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 const emailKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'USER' });
 
-export const passwordVersionOf = (user: User): number => user.passwordVersion ?? 0;
+export const authVersionOf = (user: User): number => user.authVersion ?? 0;
 
 export function isVerified(user: User): boolean {
   return !user.unverified;
@@ -180,6 +200,34 @@ export function setVerification(user: User, verificationId: string) {
   };
 }
 
+/** `authVersion` still as `user` was read, for a condition (absent counts as 0). */
+function versionSeen(user: User) {
+  const seen = authVersionOf(user);
+  return {
+    condition:
+      seen === 0
+        ? '(attribute_not_exists(authVersion) OR authVersion = :seenVersion)'
+        : 'authVersion = :seenVersion',
+    values: { ':seenVersion': seen, ':nextVersion': seen + 1 },
+  };
+}
+
+/**
+ * Transaction item moving the auth version on, for a change that writes nothing else to the
+ * profile and opens no session (so the exact new version matters to nobody in the request).
+ */
+export function bumpAuthVersion(user: Pick<User, 'userId'>) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: profileKey(user.userId),
+      UpdateExpression: 'ADD authVersion :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
+}
+
 /**
  * Transaction item setting a new password hash, conditional on the password version (and,
  * when given, the active-factor count) that the decision to change it was based on.
@@ -190,7 +238,7 @@ export function changePassword(
   now: Date,
   options: { factorsSeen?: number } = {},
 ) {
-  const seen = passwordVersionOf(user);
+  const version = versionSeen(user);
   const factors =
     options.factorsSeen === undefined
       ? ''
@@ -203,13 +251,12 @@ export function changePassword(
       Key: profileKey(user.userId),
       // A sign-up attempt's tag used the old salt: it could never match again, and goes.
       UpdateExpression:
-        'SET passwordHash = :hash, passwordVersion = :next, passwordChangedAt = :now REMOVE signupAttempt',
-      ConditionExpression: `${seen === 0 ? '(attribute_not_exists(passwordVersion) OR passwordVersion = :seen)' : 'passwordVersion = :seen'}${factors}`,
+        'SET passwordHash = :hash, authVersion = :nextVersion, passwordChangedAt = :now REMOVE signupAttempt',
+      ConditionExpression: `${version.condition}${factors}`,
       ExpressionAttributeValues: {
         ':hash': passwordHash,
-        ':next': seen + 1,
-        ':seen': seen,
         ':now': now.toISOString(),
+        ...version.values,
         ...(options.factorsSeen === undefined ? {} : { ':factors': options.factorsSeen }),
       },
     },
@@ -252,17 +299,19 @@ export async function findUserByEmail(email: string, now = new Date()): Promise<
 /**
  * Transaction item moving the active-factor count from what was read to `next`: conditional
  * on the read value, so two activations cannot both be "the first" or both take the last slot.
+ * A factor activated or removed is a change to the means of authentication: the auth version
+ * moves on in the same write.
  */
 export function setActiveFactors(user: User, next: number) {
   const seen = user.activeFactors ?? 0;
+  const version = versionSeen(user);
   return {
     Update: {
       TableName: table(),
       Key: profileKey(user.userId),
-      UpdateExpression: 'SET activeFactors = :next',
-      ConditionExpression:
-        seen === 0 ? 'attribute_not_exists(activeFactors) OR activeFactors = :seen' : 'activeFactors = :seen',
-      ExpressionAttributeValues: { ':next': next, ':seen': seen },
+      UpdateExpression: 'SET activeFactors = :next, authVersion = :nextVersion',
+      ConditionExpression: `${seen === 0 ? '(attribute_not_exists(activeFactors) OR activeFactors = :seen)' : 'activeFactors = :seen'} AND ${version.condition}`,
+      ExpressionAttributeValues: { ':next': next, ':seen': seen, ...version.values },
     },
   };
 }

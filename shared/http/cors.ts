@@ -12,7 +12,7 @@ export const corsPolicy: {
   readonly maxAgeSeconds: number;
 } = {
   allowHeaders: ['authorization', 'content-type'],
-  allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   // Browsers hide non-safelisted response headers; clients need it on 429s.
   exposeHeaders: ['retry-after'],
   maxAgeSeconds: 3600,

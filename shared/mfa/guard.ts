@@ -1,9 +1,9 @@
+import { notifyOwner } from '../auth/security-notice.ts';
 import { config } from '../config.ts';
 import { table } from '../db/client.ts';
 import { recordEvent } from '../db/events.ts';
 import { type Reservation, reserveAttempt } from '../db/guard.ts';
 import type { User } from '../db/users.ts';
-import { notifyAccount } from '../notify/email.ts';
 import { mfaLocked } from '../notify/templates.ts';
 
 /**
@@ -48,8 +48,9 @@ export async function recordMfaFailure(
     ...context,
     details: { until: until.toISOString() },
   });
-  await notifyAccount(user.email, mfaLocked({ at: new Date(), until, ...context }), {
-    userId: user.userId,
-    event: 'mfa.locked',
-  });
+  await notifyOwner(
+    user,
+    (reportUrl) => mfaLocked({ at: new Date(), until, ...context, reportUrl }),
+    'mfa.locked',
+  );
 }

@@ -1,7 +1,7 @@
+import { notifyOwner } from '../auth/security-notice.ts';
 import { recordEvent } from '../db/events.ts';
 import { type Factor, publicFactor } from '../db/factors.ts';
 import type { User } from '../db/users.ts';
-import { notifyAccount } from '../notify/email.ts';
 import {
   factorActivated,
   factorAdded,
@@ -29,7 +29,7 @@ export async function tellOwner(
     ...(factor.destination ? { destination: publicFactor(factor).destination as string } : {}),
     ...(previous?.destination ? { previousDestination: publicFactor(previous).destination as string } : {}),
   };
-  await notifyAccount(user.email, templates[what](notice), { userId: user.userId, event: what });
+  await notifyOwner(user, (reportUrl) => templates[what]({ ...notice, reportUrl }), what);
 }
 
 /** A recovery code spent as a `verification` is reported like one spent at login. */
@@ -43,8 +43,9 @@ export async function reportRecoveryUse(user: User, proof: Checked, context: Req
     ...context,
     details: { remaining },
   });
-  await notifyAccount(user.email, recoveryCodeUsed({ at: new Date(), ...context, remaining }), {
-    userId: user.userId,
-    event: 'recovery_code.used',
-  });
+  await notifyOwner(
+    user,
+    (reportUrl) => recoveryCodeUsed({ at: new Date(), ...context, remaining, reportUrl }),
+    'recovery_code.used',
+  );
 }

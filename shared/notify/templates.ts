@@ -20,6 +20,8 @@ export interface Occurrence {
   at: Date;
   ip?: string;
   userAgent?: string;
+  /** The "This wasn't me" link of a security notice (single use), when there is one. */
+  reportUrl?: string;
 }
 
 export interface FactorNotice extends Occurrence {
@@ -191,6 +193,22 @@ export function orgInvitation(n: Occurrence & { orgName: string; role: string })
   );
 }
 
+export function passwordChanged(n: Occurrence): Message {
+  return notice(
+    'your password was changed',
+    ['The password of your account was changed. Every other device was signed out.'],
+    n,
+  );
+}
+
+/** The confirmation of "This wasn't me": what happened, and what the owner does next. */
+export function accountSecured(n: Occurrence): Message {
+  return occurrenceNotice(n, 'your account was secured', [
+    'You reported that a change to your account was not made by you. Every device was signed out and remembered devices were forgotten.',
+    'Now reset your password ("Forgot your password?" on the sign-in page), then review your sign-in methods and recovery codes, and contact your administrator or support if anything looks wrong.',
+  ]);
+}
+
 export function passwordWasReset(n: Occurrence): Message {
   return notice(
     'your password was reset',
@@ -255,6 +273,9 @@ function orgNameOf(name: string): string {
   return clean(name, 100).replace(/[^\p{L}\p{M}\p{N} .,&'’()+!#_-]/gu, ' ');
 }
 
+const REPORT_LINE =
+  "This wasn't you? Secure your account now: this link signs every device out, and works once:";
+
 const IF_NOT_YOU =
   "If this wasn't you: reset your password, then review your sign-in methods, and contact your administrator or support";
 
@@ -263,15 +284,20 @@ function notice(what: string, lines: string[], o: Occurrence): Message {
   const subject = `${name}: ${what}`;
   const shown = occurrenceDetails(o);
   const support = config().supportUrl;
+  const report = o.reportUrl && /^https?:\/\//.test(o.reportUrl) ? o.reportUrl : undefined;
   const text = [
     ...lines,
     shown.map(([label, value]) => `${label}: ${value}`).join('\n'),
+    ...(report ? [`${REPORT_LINE} ${report}`] : []),
     support ? `${IF_NOT_YOU} (${support}).` : `${IF_NOT_YOU}.`,
     footer(),
   ].join('\n\n');
   const html = page(subject, [
     ...lines.map(paragraph),
     detailsHtml(shown),
+    ...(report
+      ? [`<p>${escapeHtml(REPORT_LINE)} <a href="${escapeHtml(report)}">Secure my account</a></p>`]
+      : []),
     `<p>${escapeHtml(IF_NOT_YOU)}${support ? ` (<a href="${escapeHtml(support)}">${escapeHtml(support)}</a>)` : ''}.</p>`,
     footerHtml(),
   ]);

@@ -344,8 +344,9 @@ describe("member capture: joining takes the invitee's consent", () => {
   it('attack: an org invites a victim who has TOTP, sets `off` and email-only, and resets them → no effect until accepted; aal 1 cannot accept; declined, it is gone', async () => {
     const { orgId, owner: attacker } = await orgWithMfaOwner('Totally Legit');
     const victim = await account();
+    const stolen = victim.accessToken; // aal 1: as with a stolen password
     const totp = await enrollTotp(victim);
-    expect(decodeJwt(victim.accessToken).aal).toBe(1); // as with a stolen password
+    expect(decodeJwt(stolen).aal).toBe(1);
 
     const invited = await addMember(attacker.accessToken, orgId, victim.email, 'member');
     expect(invited.status).toBe(201);
@@ -369,14 +370,14 @@ describe("member capture: joining takes the invitee's consent", () => {
     expect(reset.body).toEqual(answers.notFound);
     const members = await call('GET', `/v1/orgs/${orgId}/members`, { token: attacker.accessToken });
     expect(members.body.members.map((m: { userId: string }) => m.userId)).toEqual([attacker.userId]);
-    const factors = await call('GET', '/v1/mfa/factors', { token: victim.accessToken });
+    const factors = await call('GET', '/v1/mfa/factors', { token: stolen });
     expect(factors.body).toMatchObject({ mfaEnabled: true, recoveryCodesRemaining: 10 });
 
     // A stolen password alone (aal 1) cannot accept on the victim's behalf.
-    expect((await myInvitations(victim.accessToken)).body).toEqual({
+    expect((await myInvitations(stolen)).body).toEqual({
       invitations: [invitation(orgId, 'Totally Legit', 'member')],
     });
-    const accepted = await acceptInvitation(victim.accessToken, orgId);
+    const accepted = await acceptInvitation(stolen, orgId);
     expect(accepted.status).toBe(403);
     expect(accepted.body).toEqual(orgErrors.callerMfaRequired);
     expect((await logIn(victim.email)).body.status).toBe('mfa_required');

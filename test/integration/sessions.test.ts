@@ -66,6 +66,7 @@ describe('POST /v1/sessions/refresh', () => {
     });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
+      status: 'authenticated',
       accessToken: expect.any(String),
       refreshToken: expect.stringMatching(/\.1\./),
       expiresIn: 900,

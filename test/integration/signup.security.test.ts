@@ -200,6 +200,27 @@ describe('sign-up answers tell nobody which addresses have accounts', () => {
     ).rejects.toMatchObject(new ApiError('invalid_credentials'));
   });
 
+  it("attack: a sign-up's password cannot reset the lockout that guards the real one (and answers alike for an unproven account)", async () => {
+    const owner = await signUp();
+    const fresh = uniqueEmail('lockout');
+    const PROBE = 'lockout probe pass phrase';
+    const statuses: Record<string, number[]> = {};
+    for (const [label, email] of [
+      ['verified', owner.email],
+      ['unverified', fresh],
+    ] as const) {
+      await startSignUp(email, PROBE);
+      const seen: number[] = [];
+      for (let i = 0; i < 8; i++) seen.push((await logIn(email, `wrong guess number ${i}`)).status);
+      seen.push((await logIn(email, PROBE)).status); // counted, not a success: the 9th
+      seen.push((await logIn(email, 'wrong guess number 9')).status); // the 10th: locks
+      seen.push((await logIn(email, email === owner.email ? PASSWORD : PROBE)).status);
+      statuses[label] = seen;
+    }
+    expect(statuses.verified).toEqual([...Array(8).fill(401), 200, 401, 429]);
+    expect(statuses.unverified).toEqual(statuses.verified);
+  });
+
   it("enumeration: the verified address's verificationId answers every code like a wrong code, then burns, exactly like a real one", async () => {
     const owner = await signUp();
     const real = await startSignUp(uniqueEmail('real'));

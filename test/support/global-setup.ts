@@ -10,6 +10,8 @@ export default async function setup(project: TestProject) {
   process.env.LOG_LEVEL ??= 'warn';
   process.env.CORS_ALLOWED_ORIGINS ??= 'http://localhost:3000';
   const runtime = await startLocalRuntime({ apiPort: 0, awsPort: 0, dynamoDbPort: 0, quiet: true });
+  // Before any request reads the settings: security emails link to the demo page of this runtime.
+  process.env.APP_URL = runtime.apiUrl;
   project.provide('runtime', {
     apiUrl: runtime.apiUrl,
     awsUrl: runtime.awsUrl,
@@ -17,6 +19,7 @@ export default async function setup(project: TestProject) {
       ...runtime.env,
       LOG_LEVEL: process.env.LOG_LEVEL,
       CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS,
+      APP_URL: runtime.apiUrl,
     },
   });
   return () => runtime.stop();

@@ -62,7 +62,24 @@ export async function account(): Promise<Account> {
   return signUp();
 }
 
-/** Enrolls and activates a TOTP factor; returns its id, secret and the recovery codes (first factor). */
+/**
+ * After an activation in a full session: that session proved the new factor and stands at
+ * aal 2, so the client refreshes for a token that says so (and is fresh enough to add another
+ * factor without a verification, as a real client right after enrolling would).
+ */
+async function refreshAfterActivation(user: Account): Promise<void> {
+  if (!user.refreshToken) return;
+  const refreshed = await call('POST', '/v1/sessions/refresh', { body: { refreshToken: user.refreshToken } });
+  if (refreshed.status !== 200 || refreshed.body.status !== 'authenticated')
+    throw new Error(`refresh after activation: ${refreshed.status} ${JSON.stringify(refreshed.body)}`);
+  user.accessToken = refreshed.body.accessToken;
+  user.refreshToken = refreshed.body.refreshToken;
+}
+
+/**
+ * Enrolls and activates a TOTP factor; returns its id, secret and the recovery codes (first
+ * factor). The account's tokens are refreshed afterwards (aal 2, see refreshAfterActivation).
+ */
 export async function enrollTotp(user: Account) {
   const created = await call('POST', '/v1/mfa/factors', {
     token: user.accessToken,
@@ -77,6 +94,7 @@ export async function enrollTotp(user: Account) {
   });
   if (activated.status !== 200)
     throw new Error(`activate totp: ${activated.status} ${JSON.stringify(activated.body)}`);
+  await refreshAfterActivation(user);
   return {
     factorId: created.body.factor.id as string,
     secret: created.body.secret as string,
@@ -97,6 +115,7 @@ export async function enrollSms(user: Account, phone = uniquePhone()) {
   });
   if (activated.status !== 200)
     throw new Error(`activate sms: ${activated.status} ${JSON.stringify(activated.body)}`);
+  await refreshAfterActivation(user);
   return {
     factorId: created.body.factor.id as string,
     phone,

@@ -1,0 +1,17 @@
+import { listLiveSessions } from '../../shared/db/sessions.ts';
+import { http } from '../../shared/http/handler.ts';
+import { routes } from '../routes.ts';
+
+export const handler = http(routes.listMySessions, async ({ auth }) => {
+  const sessions = await listLiveSessions(auth.sub);
+  return {
+    status: 200,
+    body: {
+      sessions: sessions.map(({ sessionId, ...rest }) => ({
+        id: sessionId,
+        ...rest,
+        current: sessionId === auth.sid,
+      })),
+    },
+  };
+});

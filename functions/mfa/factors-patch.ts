@@ -1,0 +1,25 @@
+import { stepUp } from '../../shared/auth/step-up.ts';
+import { factorKey, getFactor, publicFactor, renameFactor } from '../../shared/db/factors.ts';
+import { transact, without } from '../../shared/db/transact.ts';
+import { findUserById } from '../../shared/db/users.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { http } from '../../shared/http/handler.ts';
+import { reportRecoveryUse } from '../../shared/mfa/notices.ts';
+import { routes } from '../routes.ts';
+
+// A label is what the user picks a factor by at login: renaming an active one is a change to
+// their means of authentication like any other, and needs the same step-up.
+export const handler = http(routes.updateFactor, async ({ params, body, auth, ip, userAgent }) => {
+  const context = { ip, userAgent };
+  const user = await findUserById(auth.sub);
+  const factor = await getFactor(auth.sub, params.factorId);
+  if (!user || !factor) throw new ApiError('not_found');
+  const proof = factor.status === 'active' ? await stepUp(user, auth, body.verification, context) : undefined;
+  const ownCode = proof?.factor?.factorId === factor.factorId ? proof.totpStep : undefined;
+  const proven = without(proof?.items ?? [], factorKey(user.userId, factor.factorId));
+  await transact([...proven, renameFactor(factor, body.label, ownCode)], (index) =>
+    proof && (index < proven.length || ownCode !== undefined) ? proof.conflict : new ApiError('not_found'),
+  );
+  if (proof) await reportRecoveryUse(user, proof, context);
+  return { status: 200, body: { factor: publicFactor({ ...factor, label: body.label }) } };
+});
