@@ -60,6 +60,7 @@ const props: MfaStackProps = {
   tokenIssuer: optionalText('tokenIssuer'),
   tokenAudience: optionalText('tokenAudience'),
   logLevel: optionalText('logLevel') as MfaStackProps['logLevel'],
+  appUrl: optionalText('appUrl'),
   alarmTopicArn: optionalText('alarmTopicArn'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 };

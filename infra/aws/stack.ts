@@ -47,6 +47,8 @@ export interface MfaStackProps extends StackProps {
   tokenIssuer?: string;
   tokenAudience?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** The web client security emails link to ("This wasn't me": `<appUrl>/#/secure?token=…`). */
+  appUrl?: string;
   /** Existing SNS topic that receives the alarms (e.g. the platform team's on-call topic). */
   alarmTopicArn?: string;
   /** The route table; tests pass other entries to exercise permissions no route uses yet. */
@@ -102,6 +104,9 @@ export function validateProps(props: MfaStackProps): void {
     props.logLevel !== undefined &&
       !['debug', 'info', 'warn', 'error'].includes(props.logLevel) &&
       `logLevel "${props.logLevel}" must be debug, info, warn or error`,
+    props.appUrl !== undefined &&
+      !(URL.canParse(props.appUrl) && isOrigin(new URL(props.appUrl).origin) && !/[?#]/.test(props.appUrl)) &&
+      `appUrl "${props.appUrl}" is not an https URL (or http://localhost) without query or fragment`,
     props.alarmTopicArn !== undefined &&
       !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(props.alarmTopicArn) &&
       `alarmTopicArn "${props.alarmTopicArn}" is not an SNS topic ARN`,
@@ -210,6 +215,7 @@ export class MfaStack extends Stack {
       SES_SENDER: props.sesSender,
       SMS_ALLOWED_COUNTRIES: props.smsAllowedCountries.join(','),
       LOG_LEVEL: props.logLevel ?? 'info',
+      ...(props.appUrl ? { APP_URL: props.appUrl } : {}),
       NODE_OPTIONS: '--enable-source-maps',
     };
 

@@ -335,9 +335,22 @@ describe('props', () => {
     ['a zero SMS budget', { smsMonthlySpendLimitUsd: 0 }, /smsMonthlySpendLimitUsd/],
     ['a fractional SMS budget', { smsMonthlySpendLimitUsd: 2.5 }, /smsMonthlySpendLimitUsd/],
     ['a topic that is no ARN', { alarmTopicArn: 'on-call' }, /alarmTopicArn/],
+    ['a plain-http app URL', { appUrl: 'http://app.example.com' }, /appUrl/],
+    ['an app URL with a fragment', { appUrl: 'https://app.example.com/#/x' }, /appUrl/],
   ];
   it.each(bad)('reject %s', (_, overrides, message) => {
     expect(() => synth(overrides)).toThrow(message);
+  });
+
+  it('appUrl reaches every function as APP_URL (the "This wasn\'t me" links); without it, no link', () => {
+    const envOf = (template: ReturnType<typeof synth>) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((fn) => fn.Properties.Environment?.Variables)
+        .filter((variables) => variables?.TABLE_NAME);
+    const withUrl = envOf(synth({ appUrl: 'https://app.example.com/mfa' }));
+    expect(withUrl.length).toBe(routeList.length);
+    for (const variables of withUrl) expect(variables.APP_URL).toBe('https://app.example.com/mfa');
+    for (const variables of envOf(synth())) expect(variables).not.toHaveProperty('APP_URL');
   });
 
   it('are all reported at once', () => {
