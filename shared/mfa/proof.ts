@@ -34,7 +34,9 @@ import { matchTotpStep } from './totp.ts';
  */
 export type Proof = z.infer<typeof verification>;
 
-export type Method = 'otp' | 'sms' | 'email' | 'recovery';
+/** What a proof can have been, as `amr` names it (RFC 8176, plus `email` and `recovery`). */
+export const METHODS = ['otp', 'sms', 'email', 'recovery'] as const;
+export type Method = (typeof METHODS)[number];
 
 export interface Checked {
   items: TransactItem[];

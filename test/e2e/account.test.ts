@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, uniqueEmail } from '../support/api.ts';
+import { call, logIn, uniqueEmail } from '../support/api.ts';
 import { account, enrollSms, enrollTotp, smsCount } from '../support/mfa.ts';
 import {
   appCodeNow,
@@ -184,8 +184,15 @@ describe('the demo client: a person and their own factors', E2E, () => {
     expect(await listedFactors(page)).toEqual([{ type: 'sms', destination: masked }]);
     expect(await page.getByTestId('recovery-remaining').textContent()).toContain('10 recovery codes left');
     expect(await page.getByTestId('events').textContent()).toContain('Phone number or email address changed');
-    const factors = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
-    expect(factors.body.factors.map((f: { destination: string }) => f.destination)).toEqual([masked]);
+    // Replacing a factor signed every other session out: the API's session of this account is over.
+    const refreshed = await call('POST', '/v1/sessions/refresh', {
+      body: { refreshToken: user.refreshToken },
+    });
+    expect(refreshed.status).toBe(401);
+    // A new login offers exactly the new number.
+    const login = await logIn(user.email);
+    expect(login.body.status).toBe('mfa_required');
+    expect(login.body.factors.map((f: { destination: string }) => f.destination)).toEqual([masked]);
     await screenshot(page, 'change-phone');
     expect(problems).toEqual([]);
     await close();

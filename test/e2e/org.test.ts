@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emailsTo, logIn, uniqueEmail } from '../support/api.ts';
 import { account, enrollTotp } from '../support/mfa.ts';
+import { addMember as invite, orgWithMfaOwner, setPolicy } from '../support/orgs.ts';
 import {
   addMember,
   appCodeNow,
@@ -214,6 +215,47 @@ describe('the demo client: an organisation and its MFA policy', E2E, () => {
     const login = await logIn(member.email);
     expect(login.body).toMatchObject({ status: 'authenticated', mfa: { enabled: false } });
     await screenshot(page, 'admin-reset');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('a signed-in user without MFA joins an organisation that requires it: the enrollment screens come at once, with no Skip', async () => {
+    const name = `Umbrella ${Date.now()}`;
+    const { orgId, owner } = await orgWithMfaOwner(name);
+    await setPolicy(owner.accessToken, orgId, { mode: 'required', allowedFactorTypes: ['totp', 'sms'] });
+    const member = await account();
+    expect((await invite(owner.accessToken, orgId, member.email, 'member')).status).toBe(201);
+
+    const { page, problems, close } = await open(browser(), PHONE);
+    await signInInUi(page, member.email);
+    await expectScreen(page, 'My account');
+    expect(await page.getByTestId('invitation').textContent()).toContain(`${name} invited you`);
+    await page.getByTestId('accept-invitation').click();
+
+    // Joined: this session ended, and the enrollment token leads straight to the forced enrollment.
+    await expectScreen(page, 'Set up two-step verification');
+    expect(await page.getByTestId('status').textContent()).toContain(
+      `You joined ${name} as member. It requires two-step verification`,
+    );
+    expect(await page.getByTestId('enroll-reason').textContent()).toContain(
+      'Your organisation requires two-step verification',
+    );
+    expect(await page.getByTestId('skip').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /skip/i }).count()).toBe(0);
+    expect(await page.getByTestId('choose-email').count()).toBe(0);
+    expect(await page.getByTestId('choose-sms').count()).toBe(1);
+    expect(await page.getByTestId('nav-account').count()).toBe(0);
+    await screenshot(page, 'required-join-enroll-phone');
+
+    await page.getByTestId('choose-totp').click();
+    await expectScreen(page, 'Add an authenticator app');
+    await enrollTotpInUi(page);
+    await keepRecoveryCodes(page);
+    await expectScreen(page, 'My account');
+    expect(await page.getByTestId('signed-in-as').textContent()).toContain('with two-step verification');
+    expect(await page.locator('#org-title + p').textContent()).toContain(`You belong to ${name} as member`);
+    expect(await page.getByTestId('nav-org').count()).toBe(1);
+    await screenshot(page, 'required-join-enrolled-phone');
     expect(problems).toEqual([]);
     await close();
   });

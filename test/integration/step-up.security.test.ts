@@ -98,6 +98,33 @@ describe('the stale-session takeover', () => {
     expect(listed.body.factors.filter((f: { status: string }) => f.status === 'active')).toHaveLength(1);
   });
 
+  it("attack: the password and a remembered device's token (found in a browser's storage) cannot change MFA", async () => {
+    const user = await account();
+    const totp = await enrollTotp(user);
+    const remembered = await verify({
+      mfaToken: await mfaToken(user.email),
+      factorId: totp.factorId,
+      code: appCode(totp.secret),
+      rememberDevice: true,
+    });
+    const viaDevice = await call('POST', '/v1/sessions', {
+      body: { email: user.email, password: PASSWORD, deviceToken: remembered.body.deviceToken },
+    });
+    expect(decodeJwt(viaDevice.body.accessToken)).toMatchObject({ aal: 2, amr: ['pwd', 'mfa'] });
+    const token = viaDevice.body.accessToken;
+    for (const answer of [
+      await call('POST', '/v1/mfa/factors', { token, body: { type: 'totp', password: PASSWORD } }),
+      await call('POST', '/v1/mfa/recovery-codes', { token, body: {} }),
+      await call('DELETE', `/v1/mfa/factors/${totp.factorId}`, { token, body: {} }),
+      await call('PUT', '/v1/me/password', {
+        token,
+        body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+      }),
+    ]) {
+      expect(answer).toMatchObject({ status: 403, body: answers.verificationRequired });
+    }
+  });
+
   it('a fresh aal 2 token may change factors without a verification; a stale or aal 1 one may not', async () => {
     const user = await account();
     const stale = user.accessToken;

@@ -1,4 +1,4 @@
-import type { Tokens } from './types.ts';
+import type { FactorType, Refreshed, Tokens } from './types.ts';
 
 /**
  * The HTTP client and the session. Where each credential lives, and why:
@@ -21,6 +21,8 @@ export interface Claims {
   aal: 1 | 2;
   amr: string[];
   scope: 'full' | 'mfa:enroll';
+  /** When the session last proved a factor (or the password): step-up accepts a recent aal 2. */
+  auth_time: number;
   exp: number;
 }
 
@@ -29,6 +31,8 @@ interface ErrorBody {
   message: string;
   attemptsRemaining?: number;
   retryAfter?: number;
+  /** `password_too_weak`: `too_short`, `too_long`, `common` or `context`. */
+  reason?: string;
   details?: { path: string; message: string }[];
 }
 
@@ -56,7 +60,7 @@ interface Session {
 }
 
 let session: Session | undefined;
-let refreshing: Promise<boolean> | undefined;
+let refreshing: Promise<Renewal> | undefined;
 // Server time minus this clock, from the `Date` header: countdowns follow the server's times.
 let skewMs = 0;
 
@@ -187,22 +191,49 @@ async function parse<T>(response: Response): Promise<T> {
   throw new ApiError(response.status, error ?? { code: 'internal_error', message: 'Something went wrong.' });
 }
 
-/** Rotates the refresh token once, however many requests found the access token expired. */
-function refresh(): Promise<boolean> {
-  refreshing ??= (async () => {
+/**
+ * What a refresh led to: new tokens; the enrollment the organisation now requires (the
+ * enrollment screens are up, see whenEnrollmentRequired); or the session is over.
+ */
+export type Renewal = 'authenticated' | 'enrollment' | 'ended';
+
+/** Called when a refresh answers `mfa_enrollment_required`: the app shows forced enrollment. */
+let onEnrollmentRequired: (allowed: FactorType[]) => void = () => {};
+export function whenEnrollmentRequired(callback: (allowed: FactorType[]) => void): void {
+  onEnrollmentRequired = callback;
+}
+
+/**
+ * Rotates the refresh token once, however many requests found the access token expired. The
+ * new access token carries the claims as they are now (organisation, role, aal). Also called
+ * on purpose: after activating a factor (the session stands at aal 2 from then on) and after
+ * joining an organisation (the `org` claim).
+ */
+export function refreshSession(): Promise<Renewal> {
+  refreshing ??= (async (): Promise<Renewal> => {
     const refreshToken = read(REFRESH_KEY);
-    if (!refreshToken) return false;
+    if (!refreshToken) return 'ended';
+    const address = session?.email ?? read(EMAIL_KEY) ?? '';
+    let answer: Refreshed;
     try {
-      const response = await send('POST', '/v1/sessions/refresh', { refreshToken }, undefined);
-      const tokens = await parse<Tokens>(response);
-      const keep = session?.orgId;
-      startSession(tokens, session?.email ?? read(EMAIL_KEY) ?? '');
-      if (keep && session) session.orgId = keep;
-      return true;
+      answer = await parse<Refreshed>(
+        await send('POST', '/v1/sessions/refresh', { refreshToken }, undefined),
+      );
     } catch {
       endSession();
-      return false;
+      return 'ended';
     }
+    if (answer.status === 'mfa_enrollment_required') {
+      // The server ended the session: only the enrollment token is left, in memory.
+      startEnrollment(answer.enrollmentToken, address);
+      store(EMAIL_KEY, undefined);
+      onEnrollmentRequired(answer.allowedFactorTypes);
+      return 'enrollment';
+    }
+    const keep = session?.orgId;
+    startSession(answer, address);
+    if (keep && session && !session.claims.org) session.orgId = keep;
+    return 'authenticated';
   })().finally(() => {
     refreshing = undefined;
   });
@@ -210,9 +241,9 @@ function refresh(): Promise<boolean> {
 }
 
 /** After a reload: a refresh token in this tab's sessionStorage gives a new access token. */
-export async function restore(): Promise<boolean> {
-  if (session) return true;
-  return refresh();
+export async function restore(): Promise<Renewal> {
+  if (session) return session.claims.scope === 'full' ? 'authenticated' : 'enrollment';
+  return refreshSession();
 }
 
 /** Called when a token was refused and could not be refreshed: the app shows the sign-in. */
@@ -220,6 +251,20 @@ let onSignedOut: (message: string) => void = () => {};
 export function whenSignedOut(callback: (message: string) => void): void {
   onSignedOut = callback;
 }
+
+/**
+ * Signs this tab out without a refresh or a sign-in screen (the session may be over already,
+ * e.g. after "This wasn't me" signed every device out): the session is revoked if it still
+ * can be, and forgotten here.
+ */
+export async function forgetSession(): Promise<void> {
+  const token = session?.accessToken;
+  endSession();
+  if (token) await send('DELETE', '/v1/sessions/current', undefined, token).catch(() => undefined);
+}
+
+// The session whose end was announced: calls that failed together announce it once.
+let announced: Session | undefined;
 
 /** One API call. An expired access token is refreshed once and the call repeated. */
 export async function api<T = undefined>(
@@ -229,23 +274,35 @@ export async function api<T = undefined>(
   options: CallOptions = {},
 ): Promise<T> {
   const auth = options.auth ?? true;
-  const token = auth ? session?.accessToken : undefined;
+  const used = auth ? session : undefined;
+  const token = used?.accessToken;
   try {
     return await parse<T>(await send(method, path, body, token));
   } catch (error) {
     // Only `unauthorized` is about the token: `invalid_credentials` and `code_invalid` are 401s too.
-    if (!(error instanceof ApiError) || error.code !== 'unauthorized' || !auth || !session) throw error;
-    // Another call may have refreshed meanwhile; otherwise refresh now (full sessions only).
-    if (session.claims.scope === 'full' && (session.accessToken !== token || (await refresh()))) {
-      return parse<T>(await send(method, path, body, session?.accessToken));
+    // No session any more: signed out here meanwhile, or another call already said it ended.
+    if (!(error instanceof ApiError) || error.code !== 'unauthorized' || !used || !session) throw error;
+    if (used.claims.scope === 'full') {
+      // Another call may have refreshed meanwhile (or be refreshing); otherwise refresh now.
+      const outcome: Renewal =
+        session === used
+          ? await refreshSession()
+          : session.claims.scope === 'full'
+            ? 'authenticated'
+            : 'enrollment';
+      if (outcome === 'authenticated') return parse<T>(await send(method, path, body, session?.accessToken));
+      // 'enrollment': the enrollment screens are up already.
+      if (outcome === 'ended' && announced !== used) {
+        announced = used;
+        onSignedOut('Your session has ended. Sign in again.');
+      }
+      throw error;
     }
-    const enrolling = session?.claims.scope === 'mfa:enroll';
-    endSession();
-    onSignedOut(
-      enrolling
-        ? 'The time to set up two-step verification ran out. Sign in again.'
-        : 'Your session has ended. Sign in again.',
-    );
+    // An enrollment token has no refresh: its ten minutes are over.
+    if (session === used) {
+      endSession();
+      onSignedOut('The time to set up two-step verification ran out. Sign in again.');
+    }
     throw error;
   }
 }

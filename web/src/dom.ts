@@ -154,6 +154,22 @@ export function passwordInput(autocomplete = 'current-password'): HTMLInputEleme
   });
 }
 
+/**
+ * A new password (sign-up, reset, change). `minlength` only spares a round trip: the server
+ * counts Unicode code points after NFKC and judges guessability (`password_too_weak`). No
+ * `maxlength`, which counts UTF-16 units and would cut a pasted password without a word.
+ */
+export function newPasswordInput(name: string): HTMLInputElement {
+  return h('input', {
+    type: 'password',
+    name,
+    autocomplete: 'new-password',
+    required: true,
+    minlength: 15,
+    'data-testid': name === 'password' ? 'password' : 'new-password',
+  });
+}
+
 export function button(label: string, onClick: (event: Event) => void, attrs: Attrs = {}): HTMLButtonElement {
   return h('button', { type: 'button', class: 'secondary', ...attrs, onclick: onClick }, label);
 }

@@ -1,11 +1,22 @@
-import { ApiError, api, endSession, orgId, restore, signedIn, whenSignedOut } from './api.ts';
+import {
+  ApiError,
+  api,
+  endSession,
+  orgId,
+  restore,
+  signedIn,
+  whenEnrollmentRequired,
+  whenSignedOut,
+} from './api.ts';
 import { button, h, onScreenChange, show } from './dom.ts';
 import { describe } from './messages.ts';
 import { currentPath, setRenderer } from './nav.ts';
 import { accountScreen } from './views/account.ts';
 import { signInScreen, signUpScreen } from './views/auth.ts';
+import { enrollmentOffer } from './views/enroll.ts';
 import { orgScreen } from './views/org.ts';
 import { resetRequestScreen } from './views/password-reset.ts';
+import { isSecurePath, secureScreen } from './views/secure.ts';
 
 /**
  * The demo client: every screen a person sees when signing in with MFA, managing their
@@ -44,6 +55,8 @@ function renderNav(): void {
 async function render(): Promise<void> {
   const path = currentPath();
   try {
+    // "This wasn't me" from a security email: with or without a session in this tab.
+    if (isSecurePath(path)) return secureScreen(path);
     if (path === '/signup') return signUpScreen();
     if (path === '/forgot') return resetRequestScreen();
     if (path === '/login' || !signedIn()) {
@@ -70,10 +83,15 @@ whenSignedOut((message) => {
   history.pushState(null, '', '#/login');
   signInScreen(message);
 });
+// A refresh found that the organisation now requires MFA and the user has none: the session
+// ended, and the enrollment screens come at once (no Skip), as after such a login.
+whenEnrollmentRequired((allowed) => enrollmentOffer({ required: true, allowed }));
 window.addEventListener('hashchange', () => void render());
 
 // A refresh token in this tab's sessionStorage (a reload) signs the person straight back in.
-await restore();
-if (signedIn() && (currentPath() === '/' || currentPath() === '/login'))
-  history.replaceState(null, '', '#/account');
-await render();
+const restored = await restore();
+if (restored !== 'enrollment' || isSecurePath(currentPath())) {
+  if (signedIn() && (currentPath() === '/' || currentPath() === '/login'))
+    history.replaceState(null, '', '#/account');
+  await render();
+}

@@ -15,7 +15,12 @@ export function duration(seconds: number): string {
 interface ErrorLike {
   code: string;
   message: string;
-  body: { attemptsRemaining?: number; retryAfter?: number; details?: { path: string; message: string }[] };
+  body: {
+    attemptsRemaining?: number;
+    retryAfter?: number;
+    reason?: string;
+    details?: { path: string; message: string }[];
+  };
 }
 
 const isApiError = (error: unknown): error is ErrorLike =>
@@ -29,7 +34,7 @@ const isApiError = (error: unknown): error is ErrorLike =>
  */
 export function describe(error: unknown, context?: string): string {
   if (!isApiError(error)) return 'Something went wrong. Try again.';
-  const { attemptsRemaining, retryAfter, details } = error.body;
+  const { attemptsRemaining, retryAfter, reason, details } = error.body;
   const wait = retryAfter ? duration(retryAfter) : 'a moment';
   const emailed = context === 'signup' || context === 'password-reset';
   const startOver = context === 'signup' ? 'Start over to get a new code.' : 'Ask for a new code.';
@@ -95,6 +100,8 @@ export function describe(error: unknown, context?: string): string {
       return 'This factor is already set up (or expired). Start again.';
     case 'verification_required':
       return 'Confirm it is you with a current factor first.';
+    case 'password_too_weak':
+      return (reason && weakPassword[reason]) || error.message;
     case 'already_in_org':
       return context === 'create-org'
         ? 'You already belong to an organisation.'
@@ -123,12 +130,28 @@ export function describe(error: unknown, context?: string): string {
   }
 }
 
+/** `password_too_weak` by `reason` (the rules of NIST SP 800-63B-4 the server applies). */
+const weakPassword: Record<string, string> = {
+  too_short:
+    'That password is too short: use at least 15 characters. A few unrelated words make a long password that is easy to type.',
+  too_long: 'That password is too long: use at most 128 characters.',
+  common:
+    'That password is too common or too easy to guess. A few unrelated words make a strong one; no need for symbols.',
+  context:
+    'That password is built from your email address or the name of this service. Choose one that has nothing to do with either.',
+};
+
+/** The hint under every new-password field (sign-up, reset, change). */
+export const PASSWORD_HINT =
+  'At least 15 characters. A few unrelated words make a strong password that is easy to type; common passwords and ones built from your email address are refused.';
+
 function fieldName(path: string): string {
   const name = path.replace(/^body\./, '');
   const names: Record<string, string> = {
     email: 'Email address',
     password: 'Password',
     newPassword: 'New password',
+    currentPassword: 'Current password',
     phoneNumber: 'Phone number',
     name: 'Name',
     code: 'Code',
@@ -152,6 +175,8 @@ export function factorSummary(factor: Pick<Factor, 'type' | 'destination'>): str
 const eventNames: Record<string, string> = {
   'user.created': 'Account created (email address confirmed)',
   'password.reset': 'Password reset with an emailed code',
+  'password.changed': 'Password changed',
+  'account.reported': 'Account secured with “This wasn’t me”: every device signed out',
   'session.created': 'Signed in',
   'mfa.challenge_sent': 'Sign-in code sent',
   'mfa.verified': 'Second step passed',

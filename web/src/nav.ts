@@ -1,5 +1,6 @@
 /**
- * A tiny hash router: `#/login`, `#/signup`, `#/forgot`, `#/account`, `#/org`. Steps inside a
+ * A tiny hash router: `#/login`, `#/signup`, `#/forgot`, `#/account`, `#/org`, and
+ * `#/secure?token=…` (the "This wasn't me" link of security emails). Steps inside a
  * flow (the emailed code, the MFA challenge, enrollment, recovery codes) are screens without a
  * URL of their own: a reload or the back button returns to the page the flow started from.
  */

@@ -18,6 +18,21 @@ export interface Tokens {
   expiresIn: number;
 }
 
+/** `mfa_enrollment_required`: the organisation requires MFA and the user has no factor yet. */
+export interface EnrollmentRequired {
+  status: 'mfa_enrollment_required';
+  enrollmentToken: string;
+  expiresIn: number;
+  allowedFactorTypes: FactorType[];
+}
+
+/**
+ * `POST /v1/sessions/refresh`: new tokens whose claims say what is true now (organisation,
+ * role), or, when the organisation now requires MFA of a user without a factor, the enrollment
+ * step (the session ended, as after a login answering the same).
+ */
+export type Refreshed = (Tokens & { status: 'authenticated' }) | EnrollmentRequired;
+
 /** `POST /v1/users` (202), and the sign-in of an account whose address is not confirmed yet. */
 export interface VerificationStarted {
   verificationId: string;
@@ -34,12 +49,7 @@ export interface VerificationStarted {
 export type LoginAnswer =
   | (Tokens & { status: 'authenticated'; mfa: { enabled: boolean; suggested: boolean } })
   | { status: 'mfa_required'; mfaToken: string; expiresIn: number; factors: Factor[] }
-  | {
-      status: 'mfa_enrollment_required';
-      enrollmentToken: string;
-      expiresIn: number;
-      allowedFactorTypes: FactorType[];
-    }
+  | EnrollmentRequired
   | (VerificationStarted & { status: 'email_verification_required' });
 
 /** `POST /v1/password-resets` (202): the same answer for every address. */
@@ -97,6 +107,19 @@ export interface Device {
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string;
+}
+
+/** One of `GET /v1/me/sessions`: a signed-in browser or app of this account. */
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  /** The last refresh; null until the first one. */
+  lastUsedAt: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  aal: 1 | 2;
+  /** The session of this tab. */
+  current: boolean;
 }
 
 export interface SecurityEvent {
@@ -171,3 +194,12 @@ export interface Invitation {
   createdAt: string;
   expiresAt: string;
 }
+
+/**
+ * `POST /v1/me/invitations/{orgId}/accept`: joined; or joined an organisation that requires
+ * MFA while the user has no factor: this session ended, and enrollment comes at once.
+ */
+export type InvitationAccepted = { orgId: string; role: 'admin' | 'member' } & (
+  | { status?: undefined }
+  | EnrollmentRequired
+);

@@ -1,4 +1,4 @@
-import { ApiError, api, claims, email, joinedOrg, orgId } from '../api.ts';
+import { ApiError, api, claims, email, joinedOrg, orgId, refreshSession, startEnrollment } from '../api.ts';
 import { actionForm, button, errorBox, field, flash, h, show, showError, time, when } from '../dom.ts';
 import { eventName, factorNames } from '../messages.ts';
 import { go } from '../nav.ts';
@@ -9,10 +9,13 @@ import type {
   FactorList,
   FactorType,
   Invitation,
+  InvitationAccepted,
   Org,
   SecurityEvent,
+  SessionInfo,
 } from '../types.ts';
-import { changeDestination, enrollScreen, fromSettings } from './enroll.ts';
+import { changeDestination, enrollmentOffer, enrollScreen, fromSettings } from './enroll.ts';
+import { changePasswordScreen } from './password-change.ts';
 import { recoveryCodesScreen } from './recovery.ts';
 import { confirmIdentity } from './verify.ts';
 
@@ -64,9 +67,10 @@ function factorItem(factor: Factor, list: FactorList, box: HTMLElement): HTMLEle
       try {
         // No proof first: a pending factor goes at once, and the policy check answers before any
         // code is asked for (`mfa_required_by_policy`); otherwise `verification_required`.
+        // A session that proved a factor minutes ago (fresh aal 2) removes an active one at once too.
         await api('DELETE', `/v1/mfa/factors/${encodeURIComponent(factor.id)}`, {});
         await go('/account');
-        flash(`${factor.label} discarded.`);
+        flash(`${factor.label} ${factor.status === 'pending' ? 'discarded' : 'removed'}.`);
       } catch (error) {
         remove.disabled = false;
         if (error instanceof ApiError && error.code === 'verification_required') {
@@ -195,6 +199,114 @@ function mfaSection(list: FactorList, allowed: FactorType[]): HTMLElement {
           ),
         )
       : null,
+  );
+}
+
+/** "Password": the change happens on its own screen (current password, new one, and the proof with MFA). */
+function passwordSection(list: FactorList): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'password-title', class: 'card' },
+    h('h2', { id: 'password-title' }, 'Password'),
+    h(
+      'p',
+      { class: 'hint' },
+      list.mfaEnabled
+        ? 'Changing it needs your current password and your second step. Every other device is then signed out.'
+        : 'Changing it needs your current password. Every other device is then signed out.',
+    ),
+    button('Change password', () => changePasswordScreen(list), { 'data-testid': 'change-password' }),
+  );
+}
+
+/** Where this account is signed in; any other session can be ended here (no second step needed). */
+function sessionsSection(sessions: SessionInfo[]): HTMLElement {
+  const box = errorBox('sessions-error');
+  // This browser first, then the others as the API lists them (newest first).
+  const ordered = [...sessions.filter((s) => s.current), ...sessions.filter((s) => !s.current)];
+  const others = sessions.filter((s) => !s.current).length;
+  const item = (session: SessionInfo) => {
+    const end = session.current
+      ? null
+      : button(
+          'Sign out',
+          async () => {
+            end?.setAttribute('disabled', '');
+            box.textContent = '';
+            try {
+              await api('DELETE', `/v1/me/sessions/${encodeURIComponent(session.id)}`);
+              await go('/account');
+              flash('That session was signed out: it can no longer be used.');
+            } catch (error) {
+              end?.removeAttribute('disabled');
+              if (error instanceof ApiError && error.code === 'not_found') {
+                await go('/account');
+                flash('That session had already ended.');
+              } else showError(box, error);
+            }
+          },
+          { class: 'secondary danger', 'data-testid': 'end-session' },
+        );
+    const agent = session.userAgent ? shortAgent(session.userAgent) : 'Unknown browser or app';
+    return h(
+      'li',
+      {
+        class: 'item',
+        'data-testid': 'session',
+        'data-session-id': session.id,
+        'data-current': String(session.current),
+      },
+      h(
+        'div',
+        {},
+        h('strong', { title: session.userAgent ?? '' }, agent),
+        session.current
+          ? [' ', h('span', { class: 'badge on', 'data-testid': 'this-device' }, 'This device')]
+          : null,
+        h(
+          'div',
+          { class: 'meta', 'data-testid': 'session-meta' },
+          [
+            session.ip ? `IP ${session.ip}` : '',
+            `signed in ${when(session.createdAt)}`,
+            session.lastUsedAt ? `last active ${when(session.lastUsedAt)}` : '',
+            session.aal === 2 ? 'with two-step verification' : 'password only',
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        ),
+      ),
+      end ? h('div', { class: 'item-actions' }, end) : null,
+    );
+  };
+  const everywhere = button(
+    'Sign out everywhere else',
+    async () => {
+      everywhere.disabled = true;
+      box.textContent = '';
+      try {
+        await api('DELETE', '/v1/me/sessions');
+        await go('/account');
+        flash('Every other session was signed out. This browser stays signed in.');
+      } catch (error) {
+        everywhere.disabled = false;
+        showError(box, error);
+      }
+    },
+    { class: 'secondary danger', 'data-testid': 'end-other-sessions' },
+  );
+  return h(
+    'section',
+    { 'aria-labelledby': 'sessions-title', class: 'card' },
+    h('h2', { id: 'sessions-title' }, 'Where you are signed in'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Each browser or app signed in to your account. Sign out any you do not recognise, then change your password.',
+    ),
+    h('ul', { class: 'items', 'data-testid': 'session-list' }, ordered.map(item)),
+    others ? h('div', { class: 'actions' }, everywhere) : null,
+    box,
   );
 }
 
@@ -344,6 +456,8 @@ function orgSection(org: Org | undefined, invitations: Invitation[]): HTMLElemen
       action: async () => {
         const created = await api<{ orgId: string }>('POST', '/v1/orgs', { name: name.value.trim() });
         joinedOrg(created.orgId);
+        // A refresh re-derives the claims: the new token names the organisation and the role.
+        if ((await refreshSession()) === 'enrollment') return;
         await go('/org');
         flash(`${name.value.trim()} was created; you are its owner.`);
       },
@@ -361,10 +475,22 @@ function invitationItem(invitation: Invitation): HTMLElement {
       join.disabled = true;
       box.textContent = '';
       try {
-        await api('POST', `${base}/accept`);
+        const joined = await api<InvitationAccepted>('POST', `${base}/accept`);
+        if (joined.status === 'mfa_enrollment_required') {
+          // The organisation requires MFA and this account has none: the server ended this
+          // session, and the enrollment comes at once, with the enrollment token (no Skip).
+          startEnrollment(joined.enrollmentToken, email());
+          enrollmentOffer({ required: true, allowed: joined.allowedFactorTypes });
+          flash(
+            `You joined ${invitation.orgName} as ${joined.role}. It requires two-step verification: set it up now to go on.`,
+          );
+          return;
+        }
         joinedOrg(invitation.orgId);
+        // The new token carries the `org` claim (a refresh re-derives organisation and role).
+        if ((await refreshSession()) === 'enrollment') return;
         await go('/account');
-        flash(`You joined ${invitation.orgName} as ${invitation.role}.`);
+        flash(`You joined ${invitation.orgName} as ${joined.role}.`);
       } catch (error) {
         join.disabled = false;
         showError(box, error, 'join');
@@ -399,11 +525,12 @@ function invitationItem(invitation: Invitation): HTMLElement {
   );
 }
 
-/** Security settings: factors, recovery codes, remembered devices, activity, organisation. */
+/** Security settings: factors, recovery codes, password, sessions, remembered devices, activity, organisation. */
 export async function accountScreen(): Promise<void> {
   const id = orgId();
-  const [list, devices, events, org, invited] = await Promise.all([
+  const [list, sessions, devices, events, org, invited] = await Promise.all([
     api<FactorList>('GET', '/v1/mfa/factors'),
+    api<{ sessions: SessionInfo[] }>('GET', '/v1/me/sessions'),
     api<{ devices: Device[] }>('GET', '/v1/mfa/devices'),
     api<EventPage>('GET', '/v1/me/events?limit=10'),
     id ? api<Org>('GET', `/v1/orgs/${encodeURIComponent(id)}`).catch(() => undefined) : undefined,
@@ -422,6 +549,8 @@ export async function accountScreen(): Promise<void> {
       session?.aal === 2 ? ' with two-step verification.' : ' with your password only.',
     ),
     mfaSection(list, org?.policy.allowedFactorTypes ?? ['totp', 'sms', 'email']),
+    passwordSection(list),
+    sessionsSection(sessions.sessions),
     devicesSection(devices.devices),
     eventsSection(events),
     orgSection(org, invited.invitations),

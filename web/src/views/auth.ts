@@ -1,5 +1,6 @@
 import { api, deviceTokenFor, orgId, startEnrollment, startSession } from '../api.ts';
-import { actionForm, emailInput, field, flash, h, passwordInput, show } from '../dom.ts';
+import { actionForm, emailInput, field, flash, h, newPasswordInput, passwordInput, show } from '../dom.ts';
+import { PASSWORD_HINT } from '../messages.ts';
 import { go } from '../nav.ts';
 import type { LoginAnswer, Org, VerificationStarted } from '../types.ts';
 import { challengeScreen } from './challenge.ts';
@@ -87,11 +88,7 @@ export function signUpScreen(prefill = ''): void {
     context: 'signup',
     fields: [
       field('Email address', email, 'We email a 6-digit code to it, to confirm it is yours.'),
-      field(
-        'Password',
-        Object.assign(passwordInput('new-password'), { minLength: 12, maxLength: 128 }),
-        '12 to 128 characters. A few unrelated words make a strong password that is easy to type.',
-      ),
+      field('Password', newPasswordInput('password'), PASSWORD_HINT),
     ],
     action: async (form) => {
       const address = value(form, 'email').trim();

@@ -1,4 +1,4 @@
-import { ApiError, api, email, endSession, signedIn, startSession } from '../api.ts';
+import { ApiError, api, email, endSession, refreshSession, signedIn, startSession } from '../api.ts';
 import { countries, defaultCountry } from '../countries.ts';
 import {
   actionForm,
@@ -16,10 +16,18 @@ import {
 } from '../dom.ts';
 import { factorNames } from '../messages.ts';
 import { go } from '../nav.ts';
-import type { CodeSent, Factor, FactorActivated, FactorCreated, FactorType, Verification } from '../types.ts';
+import type {
+  CodeSent,
+  Factor,
+  FactorActivated,
+  FactorCreated,
+  FactorList,
+  FactorType,
+  Verification,
+} from '../types.ts';
 import { signInScreen } from './auth.ts';
 import { recoveryCodesScreen } from './recovery.ts';
-import { codeResender, codeSender } from './verify.ts';
+import { codeResender, codeSender, confirmIdentity } from './verify.ts';
 
 /** Where an enrollment returns to: the security settings, or the offer shown at login. */
 export interface Flow {
@@ -115,13 +123,49 @@ export function enrollmentOffer(options: { required: boolean; allowed?: FactorTy
   );
 }
 
-/** The first code turned the factor on: full tokens (forced enrollment), then recovery codes. */
+/**
+ * The first code turned the factor on. Forced enrollment answers full tokens (aal 2); in a full
+ * session the server raised this session to aal 2, so a refresh brings a token that says so
+ * (with a fresh `auth_time`: adding another factor right after needs no code). Then the
+ * recovery codes of a first factor, shown even if the session is somehow over.
+ */
 async function activated(answer: FactorActivated, flow: Flow, message: string): Promise<void> {
   if (answer.accessToken && answer.refreshToken) startSession(answer as Required<FactorActivated>, email());
-  if (!signedIn()) return signInScreen(`${message} Sign in again.`);
-  if (answer.recoveryCodes?.length)
-    return recoveryCodesScreen(answer.recoveryCodes, () => flow.finish(message));
-  return flow.finish(message);
+  else if (signedIn() && (await refreshSession()) === 'enrollment') return;
+  const next = signedIn()
+    ? () => flow.finish(message)
+    : async () => signInScreen(`${message} Sign in again.`);
+  if (answer.recoveryCodes?.length) return recoveryCodesScreen(answer.recoveryCodes, next);
+  return next();
+}
+
+/**
+ * `POST /v1/mfa/factors`. Once the user has MFA, adding a factor needs a proof of a current one
+ * or a session that proved one in the last minutes (aal 2, fresh `auth_time`): the password
+ * alone must not add a factor. On `verification_required` (the password was right) the page
+ * asks "Confirm it is you" and sends the same request again with the `verification`.
+ */
+async function addFactor(
+  body: Record<string, unknown>,
+  what: string,
+  flow: Flow,
+  next: (created: FactorCreated) => void,
+): Promise<void> {
+  try {
+    next(await api<FactorCreated>('POST', '/v1/mfa/factors', body));
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'verification_required') throw error;
+    const { factors } = await api<FactorList>('GET', '/v1/mfa/factors');
+    confirmIdentity({
+      title: 'Confirm it is you',
+      explain: `You already use two-step verification, so confirm it is you before adding ${what}.`,
+      submit: 'Continue',
+      factors,
+      cancel: () => void flow.cancel(),
+      act: async (verification) =>
+        next(await api<FactorCreated>('POST', '/v1/mfa/factors', { ...body, verification })),
+    });
+  }
 }
 
 export function enrollScreen(type: FactorType, flow: Flow): void {
@@ -139,13 +183,13 @@ function totpPassword(flow: Flow): void {
       context: 'password',
       fields: reauth(),
       after: [cancelButton(flow)],
-      action: async (form) => {
-        const created = await api<FactorCreated>('POST', '/v1/mfa/factors', {
-          type: 'totp',
-          password: value(form, 'password'),
-        });
-        totpScan(created, flow);
-      },
+      action: (form) =>
+        addFactor(
+          { type: 'totp', password: value(form, 'password') },
+          'an authenticator app',
+          flow,
+          (created) => totpScan(created, flow),
+        ),
     }),
   );
 }
@@ -301,18 +345,31 @@ function destinationForm(
       fields: [...reauth(), ...fields],
       after: [cancelButton(flow)],
       action: async (form) => {
-        const created = await api<FactorCreated>('POST', '/v1/mfa/factors', {
+        const body = {
           type,
           password: value(form, 'password'),
           ...(isSms
             ? { phoneNumber: value(form, 'phoneNumber').trim(), country: value(form, 'country') }
             : { email: value(form, 'email').trim() }),
-          ...(change ? { replaces: change.old.id, verification: change.verification } : {}),
-        });
-        const message = change
-          ? `${isSms ? 'Phone number' : 'Email address'} changed to ${created.factor.destination}.`
-          : `${isSms ? 'Phone' : 'Email address'} ${created.factor.destination} added.`;
-        codeStep(created, flow, message);
+        };
+        const next = (created: FactorCreated) =>
+          codeStep(
+            created,
+            flow,
+            change
+              ? `${isSms ? 'Phone number' : 'Email address'} changed to ${created.factor.destination}.`
+              : `${isSms ? 'Phone' : 'Email address'} ${created.factor.destination} added.`,
+          );
+        // A change carries the proof of the old number or address; an addition may need one.
+        if (change)
+          next(
+            await api<FactorCreated>('POST', '/v1/mfa/factors', {
+              ...body,
+              replaces: change.old.id,
+              verification: change.verification,
+            }),
+          );
+        else await addFactor(body, isSms ? 'a phone' : 'an email address', flow, next);
       },
       onError: (error, box) => {
         // The code for the old number/address was wrong or used up: back to that step.

@@ -8,11 +8,12 @@ import {
   field,
   flash,
   h,
-  passwordInput,
+  newPasswordInput,
   resendButton,
   show,
   showError,
 } from '../dom.ts';
+import { PASSWORD_HINT } from '../messages.ts';
 import type { LoginAnswer, ResetStarted } from '../types.ts';
 import { afterPassword } from './auth.ts';
 import { challengeScreen } from './challenge.ts';
@@ -65,12 +66,7 @@ export function resetConfirmScreen(email: string, started: ResetStarted): void {
   setSent(started.expiresAt, false);
 
   const code = codeInput('code');
-  const password = Object.assign(passwordInput('new-password'), {
-    name: 'newPassword',
-    minLength: 12,
-    maxLength: 128,
-  });
-  password.setAttribute('data-testid', 'new-password');
+  const password = newPasswordInput('newPassword');
   // Tells password managers which account the new password belongs to.
   const username = h('input', {
     type: 'email',
@@ -89,11 +85,7 @@ export function resetConfirmScreen(email: string, started: ResetStarted): void {
     fields: [
       username,
       field('Code from the email', code, 'Six digits. You can paste it.'),
-      field(
-        'New password',
-        password,
-        '12 to 128 characters. A few unrelated words make a strong password that is easy to type.',
-      ),
+      field('New password', password, PASSWORD_HINT),
     ],
     action: async () => {
       const answer = await api<LoginAnswer>(
