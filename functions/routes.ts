@@ -559,13 +559,25 @@ export const routes = {
     path: '/v1/me/invitations/{orgId}/accept',
     module: 'me/invitations-accept',
     auth: 'bearer',
-    // keyring: joining an organisation that requires MFA answers with an enrollment token.
-    permissions: [...readWrite, ...keyring],
+    // Keyring: joining an organisation that requires MFA answers with an enrollment token; the
+    // proof can end in a lock notice, and the owner is told they joined.
+    permissions: checksCodes,
     summary:
-      "Join the organisation (its admins then set the caller's MFA policy); aal 2 if the caller has MFA.",
+      "Join the organisation (its admins then set the caller's MFA policy); with MFA, a verification or a fresh aal 2 token.",
     params: orgs.orgParams,
+    body: mfa.verificationBody.optional(),
     responses: { 200: { description: 'Joined.', schema: orgs.invitationAccepted } },
-    errors: ['not_found', 'already_in_org', 'caller_mfa_required'],
+    errors: [
+      'not_found',
+      'already_in_org',
+      'caller_mfa_required',
+      'verification_required',
+      'code_invalid',
+      'challenge_expired',
+      'too_many_attempts',
+      'locked',
+      'factor_type_not_allowed',
+    ],
   },
   declineInvitation: {
     method: 'DELETE',

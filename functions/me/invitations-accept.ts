@@ -1,4 +1,6 @@
 import { openEnrollmentSession } from '../../shared/auth/open-session.ts';
+import { notifyOwner } from '../../shared/auth/security-notice.ts';
+import { stepUp } from '../../shared/auth/step-up.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { listFactors } from '../../shared/db/factors.ts';
 import { joinOrg, listInvitationsTo, removeInvitation } from '../../shared/db/orgs.ts';
@@ -7,22 +9,31 @@ import { transact } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
+import { reportRecoveryUse } from '../../shared/mfa/notices.ts';
 import { loginStep, policyFor } from '../../shared/mfa/policy.ts';
+import { orgJoined } from '../../shared/notify/templates.ts';
 import { routes } from '../routes.ts';
 
-export const handler = http(routes.acceptInvitation, async ({ params, auth, ip, userAgent }) => {
+export const handler = http(routes.acceptInvitation, async ({ params, body, auth, ip, userAgent }) => {
   const user = await findUserById(auth.sub);
   if (!user) throw new ApiError('unauthorized');
-  // Joining hands the organisation's admins power over this account's MFA (policy, reset): a
-  // stolen password alone must not be enough to hand it over.
-  if ((user.activeFactors ?? 0) > 0 && auth.aal !== 2) throw new ApiError('caller_mfa_required');
+  // Joining hands the organisation's admins power over this account's MFA (policy, reset): like
+  // any change to it, a user with MFA proves a factor for it (a verification, or a session that
+  // proved one minutes ago), not merely an old aal 2 session or a password.
+  const context = { ip, userAgent };
+  if ((user.activeFactors ?? 0) > 0 && auth.aal !== 2 && !body?.verification) {
+    throw new ApiError('caller_mfa_required');
+  }
+  const proof = await stepUp(user, auth, body?.verification, context);
   if (user.orgId) throw new ApiError('already_in_org');
   const invitation = (await listInvitationsTo(user.email)).find((item) => item.orgId === params.orgId);
   if (!invitation) throw new ApiError('not_found');
 
   const now = new Date();
+  const proofItems = proof?.items ?? [];
   await transact(
     [
+      ...proofItems,
       ...removeInvitation(user.email, invitation.orgId, now, { live: true }),
       ...joinOrg(invitation.orgId, user, invitation.role, now),
       ...eventPuts(
@@ -38,7 +49,17 @@ export const handler = http(routes.acceptInvitation, async ({ params, auth, ip, 
         now,
       ),
     ],
-    (index) => new ApiError(index === 0 ? 'not_found' : 'already_in_org'),
+    (index) =>
+      proof && index < proofItems.length
+        ? proof.conflict
+        : new ApiError(index === proofItems.length ? 'not_found' : 'already_in_org'),
+  );
+  if (proof) await reportRecoveryUse(user, proof, context);
+  await notifyOwner(
+    user,
+    (reportUrl) =>
+      orgJoined({ at: now, ...context, orgName: invitation.orgName, role: invitation.role, reportUrl }),
+    'org.member_added',
   );
   // An organisation that requires MFA of a member without a factor: enrollment comes at once,
   // inside this session (seed 001), exactly as the next login or refresh would demand it. The

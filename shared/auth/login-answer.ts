@@ -1,7 +1,8 @@
 import { checkDeviceToken, touchDevice } from '../db/devices.ts';
 import { listFactors, publicFactor } from '../db/factors.ts';
 import { createPendingLogin } from '../db/logins.ts';
-import { authVersionOf, type User } from '../db/users.ts';
+import { authVersionOf, findUserById, type User } from '../db/users.ts';
+import { ApiError } from '../http/errors.ts';
 import type { RequestContext } from '../mfa/guard.ts';
 import { deviceHonoured, loginStep, policyFor } from '../mfa/policy.ts';
 import { openEnrollmentSession, openSession } from './open-session.ts';
@@ -17,6 +18,20 @@ export async function loginAnswer(
   deviceToken?: string,
   now = new Date(),
 ) {
+  try {
+    return await answer(user, context, deviceToken, now);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'invalid_credentials')) throw error;
+    // The auth version moved while this login was in flight (a factor changed, the owner said
+    // "This wasn't me"): its session was refused. The password is still the account's, so the
+    // login is answered once more from the account as it is now (which may now ask for MFA).
+    const current = await findUserById(user.userId);
+    if (current?.passwordHash !== user.passwordHash) throw error;
+    return answer(current, context, deviceToken, now);
+  }
+}
+
+async function answer(user: User, context: RequestContext, deviceToken: string | undefined, now: Date) {
   const [policy, factors] = await Promise.all([policyFor(user), listFactors(user.userId)]);
   const step = loginStep(
     policy,

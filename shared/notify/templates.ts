@@ -219,6 +219,17 @@ export function passwordWasReset(n: Occurrence): Message {
   );
 }
 
+/** Joining gave an organisation power over this account's MFA: the owner hears of it. */
+export function orgJoined(n: Occurrence & { orgName: string; role: string }): Message {
+  return notice(
+    'you joined an organisation',
+    [
+      `Your account joined the organisation "${orgNameOf(n.orgName)}" as ${n.role === 'admin' ? 'an admin' : 'a member'}. Its owner and admins can now set your multi-factor authentication policy and reset your sign-in methods.`,
+    ],
+    n,
+  );
+}
+
 // ---------------------------------------------------------------- building blocks
 
 function accountCode(input: { code: string; minutes: number }, purpose: string, lines: string[]): Message {
@@ -304,15 +315,16 @@ function notice(what: string, lines: string[], o: Occurrence): Message {
   return { subject, text, html };
 }
 
+// One singular noun phrase per method, so "… was added" and "It starts…" read right.
 function factorPhrase(n: FactorNotice): string {
   const to = n.destination ? ` ${safeDestination(n.destination)}` : '';
   switch (n.factorType) {
     case 'totp':
       return 'an authenticator app';
     case 'sms':
-      return `text-message (SMS) codes to${to || ' a phone'}`;
+      return `the phone number${to} (codes by text message)`;
     case 'email':
-      return `email codes to${to || ' an address'}`;
+      return `the address${to} (codes by email)`;
   }
 }
 

@@ -6,10 +6,12 @@
  * 3 s window (set before config() is read) and the first test proves config() saw it.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { handler as acceptInvitation } from '../../functions/me/invitations-accept.ts';
 import { handler as createFactor } from '../../functions/mfa/factors-create.ts';
 import { config } from '../../shared/config.ts';
-import { PASSWORD } from '../support/api.ts';
+import { emailsTo, PASSWORD } from '../support/api.ts';
 import { account, answers, enrollTotp, invoke, sleep } from '../support/mfa.ts';
+import { addMember, orgWithMfaOwner } from '../support/orgs.ts';
 
 vi.hoisted(() => {
   process.env.STEP_UP_MAX_AGE_SECONDS = '3';
@@ -37,5 +39,24 @@ describe('step-up freshness', () => {
     });
     const proven = await addTotp(user.accessToken, { recoveryCode: totp.recoveryCodes?.[0] });
     expect(proven.status).toBe(201);
+  });
+
+  it('attack: an old aal 2 session cannot hand the account to an organisation (whose admins may then reset its MFA); a verification can, and the owner is told', async () => {
+    const { orgId, owner } = await orgWithMfaOwner('Takeover');
+    const victim = await account();
+    const totp = await enrollTotp(victim); // aal 2 now, and old in a few seconds
+    await addMember(owner.accessToken, orgId, victim.email, 'member');
+    await sleep(4100);
+    const accept = (verification?: unknown) =>
+      invoke(acceptInvitation, 'POST', `/v1/me/invitations/${orgId}/accept`, {
+        token: victim.accessToken,
+        pathParameters: { orgId },
+        ...(verification ? { body: { verification } } : {}),
+      });
+    expect(await accept()).toMatchObject({ status: 403, body: answers.verificationRequired });
+    const joined = await accept({ recoveryCode: totp.recoveryCodes?.[0] });
+    expect(joined).toMatchObject({ status: 200, body: { orgId, role: 'member' } });
+    const subjects = (await emailsTo(victim.email)).map((mail) => mail.Subject);
+    expect(subjects).toContain('Serverless MFA: you joined an organisation');
   });
 });

@@ -16,11 +16,14 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { loginAnswer } from '../../shared/auth/login-answer.ts';
 import { hashPassword } from '../../shared/auth/passwords.ts';
 import { refreshSession } from '../../shared/auth/refresh.ts';
 import { config } from '../../shared/config.ts';
 import { db, table } from '../../shared/db/client.ts';
 import { listDevices } from '../../shared/db/devices.ts';
+import { transact } from '../../shared/db/transact.ts';
+import { bumpAuthVersion, findUserById } from '../../shared/db/users.ts';
 import { call, emailsTo, lastEmailCode, logIn, PASSWORD, signUp, uniqueEmail } from '../support/api.ts';
 import {
   type Account,
@@ -430,6 +433,20 @@ describe('claims come from the current state at every refresh', () => {
     expect(await works(late.accessToken)).toBe(401);
     const factors = await call('GET', '/v1/mfa/factors', { token: accepted.body.enrollmentToken });
     expect(factors.status).toBe(200);
+  });
+});
+
+describe('a login in flight across a change', () => {
+  it('that kept the password is answered again from the account as it is now, not refused', async () => {
+    const user = await account();
+    const before = await findUserById(user.userId); // what the login read, password checked
+    if (!before) throw new Error('no user');
+    // A change that leaves the password (as "This wasn't me" does) commits meanwhile.
+    await transact([bumpAuthVersion(before)]);
+    const answered = await loginAnswer(before, { ip: '203.0.113.9', userAgent: 'in flight' });
+    expect(answered.status).toBe('authenticated');
+    if (answered.status !== 'authenticated') return;
+    expect(await works(answered.accessToken)).toBe(200);
   });
 });
 

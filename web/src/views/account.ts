@@ -469,30 +469,50 @@ function orgSection(org: Org | undefined, invitations: Invitation[]): HTMLElemen
 function invitationItem(invitation: Invitation): HTMLElement {
   const box = errorBox('invitation-error');
   const base = `/v1/me/invitations/${encodeURIComponent(invitation.orgId)}`;
+  const joined = async (answer: InvitationAccepted) => {
+    if (answer.status === 'mfa_enrollment_required') {
+      // The organisation requires MFA and this account has none: the server ended this
+      // session, and the enrollment comes at once, with the enrollment token (no Skip).
+      startEnrollment(answer.enrollmentToken, email());
+      enrollmentOffer({ required: true, allowed: answer.allowedFactorTypes });
+      flash(
+        `You joined ${invitation.orgName} as ${answer.role}. It requires two-step verification: set it up now to go on.`,
+      );
+      return;
+    }
+    joinedOrg(invitation.orgId);
+    // The new token carries the `org` claim (a refresh re-derives organisation and role).
+    if ((await refreshSession()) === 'enrollment') return;
+    await go('/account');
+    flash(`You joined ${invitation.orgName} as ${answer.role}.`);
+  };
   const join = button(
     'Join',
     async () => {
       join.disabled = true;
       box.textContent = '';
       try {
-        const joined = await api<InvitationAccepted>('POST', `${base}/accept`);
-        if (joined.status === 'mfa_enrollment_required') {
-          // The organisation requires MFA and this account has none: the server ended this
-          // session, and the enrollment comes at once, with the enrollment token (no Skip).
-          startEnrollment(joined.enrollmentToken, email());
-          enrollmentOffer({ required: true, allowed: joined.allowedFactorTypes });
-          flash(
-            `You joined ${invitation.orgName} as ${joined.role}. It requires two-step verification: set it up now to go on.`,
-          );
-          return;
-        }
-        joinedOrg(invitation.orgId);
-        // The new token carries the `org` claim (a refresh re-derives organisation and role).
-        if ((await refreshSession()) === 'enrollment') return;
-        await go('/account');
-        flash(`You joined ${invitation.orgName} as ${joined.role}.`);
+        await joined(await api<InvitationAccepted>('POST', `${base}/accept`));
       } catch (error) {
         join.disabled = false;
+        // Joining gives the organisation power over this account's MFA: with MFA on, it takes a
+        // proof of a factor unless this session proved one minutes ago.
+        if (
+          error instanceof ApiError &&
+          ['verification_required', 'caller_mfa_required'].includes(error.code)
+        ) {
+          const { factors } = await api<FactorList>('GET', '/v1/mfa/factors');
+          confirmIdentity({
+            title: `Join ${invitation.orgName}`,
+            explain: `Its owner and admins will be able to set your two-step verification policy and reset your sign-in methods. Confirm it is you.`,
+            submit: 'Join',
+            factors: factors.filter((factor) => factor.status === 'active'),
+            cancel: () => void go('/account'),
+            act: async (verification) =>
+              joined(await api<InvitationAccepted>('POST', `${base}/accept`, { verification })),
+          });
+          return;
+        }
         showError(box, error, 'join');
       }
     },
