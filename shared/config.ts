@@ -70,6 +70,8 @@ const schema = z.object({
   INVITES_PER_ORG_PER_DAY: count(200),
   INVITES_PER_ADMIN_PER_HOUR: count(20),
   INVITES_PER_ADDRESS_PER_DAY: count(5),
+  // An admin's MFA resets of one member: each is done and logged, only the first few are emailed.
+  RESET_NOTICES_PER_MEMBER_PER_DAY: count(3),
 
   // Changing a means of authentication with an MFA session instead of a fresh proof: only a
   // recent one (the user just proved a factor), else `verification` is required.
@@ -127,6 +129,7 @@ export type Config = {
   invitesPerOrgPerDay: number;
   invitesPerAdminPerHour: number;
   invitesPerAddressPerDay: number;
+  resetNoticesPerMemberPerDay: number;
   stepUpMaxAgeSeconds: number;
   aal2MaxAgeSeconds: number;
   aal2IdleSeconds: number;
@@ -179,6 +182,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     invitesPerOrgPerDay: e.INVITES_PER_ORG_PER_DAY,
     invitesPerAdminPerHour: e.INVITES_PER_ADMIN_PER_HOUR,
     invitesPerAddressPerDay: e.INVITES_PER_ADDRESS_PER_DAY,
+    resetNoticesPerMemberPerDay: e.RESET_NOTICES_PER_MEMBER_PER_DAY,
     stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE_SECONDS,
     aal2MaxAgeSeconds: e.AAL2_MAX_AGE_SECONDS,
     aal2IdleSeconds: e.AAL2_IDLE_SECONDS,

@@ -53,6 +53,7 @@ export const handler = http(routes.acceptInvitation, async ({ params, body, auth
       proof && index < proofItems.length
         ? proof.conflict
         : new ApiError(index === proofItems.length ? 'not_found' : 'already_in_org'),
+    proof?.lost,
   );
   if (proof) await reportRecoveryUse(user, proof, context);
   await notifyOwner(

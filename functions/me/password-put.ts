@@ -33,6 +33,7 @@ export const handler = http(routes.changePassword, async ({ body, auth, ip, user
     ],
     // The proof lost a race, or another change moved the password on since it was checked.
     (index) => (proof && index < proofItems.length ? proof.conflict : new ApiError('invalid_credentials')),
+    proof?.lost,
   );
   await endOtherSessions(user.userId, authVersionOf(user) + 1, auth.sid, 'password_changed');
   if (proof) await reportRecoveryUse(user, proof, context);

@@ -37,6 +37,7 @@ async function possession(
     const used = await reservePendingAttempt(factor);
     if (used === undefined) throw tooMany('too_many_attempts', 1);
     const step = matchTotpStep(await openTotpSecret(factor), code, now);
+    // Activation removes the attempt count with the rest: a right code's try goes with it.
     if (step !== undefined) return [activateFactor(factor, now, step)];
     throw new ApiError('code_invalid', { extra: { attemptsRemaining: config().codeMaxAttempts - used } });
   }

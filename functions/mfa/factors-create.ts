@@ -118,6 +118,7 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     await transact(
       [...(proof?.items ?? []), put, ...added],
       () => proof?.conflict ?? new ApiError('already_exists'),
+      proof?.lost,
     );
     if (proof) await reportRecoveryUse(user, proof, context);
     await tellOwner(user, 'factorAdded', factor, context);
@@ -159,6 +160,7 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     await transact(
       [...(proof?.items ?? []), ...(proof ? [proofSpent(factor)] : []), ...added],
       () => proof?.conflict ?? new ApiError('challenge_expired'),
+      proof?.lost,
     );
   } catch (error) {
     await Promise.all([deletePendingFactor(user.userId, factorId), deleteChallenge(challengeId)]);

@@ -63,6 +63,7 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
       proof && (index < proofItems.length || (index === proofItems.length && ownCode !== undefined))
         ? proof.conflict
         : new ApiError('not_found'),
+    proof?.lost,
   );
   await endOtherSessions(user.userId, authVersionOf(user) + 1, auth.sid, 'factor_removed');
   // With the last factor the whole set went, so there is no code left to report on.

@@ -17,8 +17,11 @@ export const handler = http(routes.updateFactor, async ({ params, body, auth, ip
   const proof = factor.status === 'active' ? await stepUp(user, auth, body.verification, context) : undefined;
   const ownCode = proof?.factor?.factorId === factor.factorId ? proof.totpStep : undefined;
   const proven = without(proof?.items ?? [], factorKey(user.userId, factor.factorId));
-  await transact([...proven, renameFactor(factor, body.label, ownCode)], (index) =>
-    proof && (index < proven.length || ownCode !== undefined) ? proof.conflict : new ApiError('not_found'),
+  await transact(
+    [...proven, renameFactor(factor, body.label, ownCode)],
+    (index) =>
+      proof && (index < proven.length || ownCode !== undefined) ? proof.conflict : new ApiError('not_found'),
+    proof?.lost,
   );
   if (proof) await reportRecoveryUse(user, proof, context);
   return { status: 200, body: { factor: publicFactor({ ...factor, label: body.label }) } };

@@ -43,6 +43,7 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
       }),
     ],
     conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
+    lost: checked.lost,
   });
   if (login.reset) await afterPasswordReset(user, { ip, userAgent }, sessionId);
   await notifyOwner(

@@ -2,7 +2,7 @@ import { endOtherSessions } from '../../shared/auth/auth-change.ts';
 import { notifyOwner } from '../../shared/auth/security-notice.ts';
 import { stepUp } from '../../shared/auth/step-up.ts';
 import { eventPuts } from '../../shared/db/events.ts';
-import { newRecoverySet, withSetWrite } from '../../shared/db/recovery.ts';
+import { newRecoverySet, readRecoverySet, withSetWrite } from '../../shared/db/recovery.ts';
 import { transact } from '../../shared/db/transact.ts';
 import { authVersionOf, bumpAuthVersion, findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
@@ -18,7 +18,7 @@ export const handler = http(routes.regenerateRecoveryCodes, async ({ body, auth,
   if (!user.activeFactors) throw new ApiError('not_found', { message: 'Add a factor first.' });
   const proof = await stepUp(user, auth, body?.verification, context);
 
-  const { codes, put } = await newRecoverySet(user.userId);
+  const { codes, put } = await newRecoverySet(user.userId, new Date(), await readRecoverySet(user.userId));
   await transact(
     [
       // A recovery code as the proof is used up by the Put that replaces its set.
@@ -28,6 +28,7 @@ export const handler = http(routes.regenerateRecoveryCodes, async ({ body, auth,
     ],
     // Only the proof's items can lose a race that the caller should hear about as such.
     () => proof?.conflict ?? new ApiError('verification_required'),
+    proof?.lost,
   );
   await endOtherSessions(user.userId, authVersionOf(user) + 1, auth.sid, 'recovery_codes_regenerated');
   await notifyOwner(

@@ -67,6 +67,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     authVersion: reset.authVersion,
     // Lost races: the proof was used by a parallel request, or the login already completed.
     conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
+    lost: checked.lost,
   });
   if (login.reset) await afterPasswordReset(user, { ip, userAgent }, sessionId);
   return {

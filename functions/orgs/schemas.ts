@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { emailAddress } from '../../shared/http/schemas.ts';
+import { verification } from '../../shared/mfa/schemas.ts';
 
 const orgId = z.string().min(1).max(64);
 const factorType = z.enum(['totp', 'sms', 'email']);
@@ -51,6 +52,9 @@ export const putPolicyBody = z.strictObject({
     .min(0)
     .max(30)
     .describe('Days after `required` is switched on during which members may skip.'),
+  verification: verification
+    .optional()
+    .describe('Weakening (owner only) needs it, unless the token proved a factor minutes ago.'),
 });
 export const policyAnswer = z.object({ policy });
 

@@ -63,7 +63,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       TABLE_NAME: process.env.TABLE_NAME ?? localTableName,
       KMS_KEY_ID: process.env.KMS_KEY_ID ?? 'alias/serverless-mfa-local',
       SES_SENDER: process.env.SES_SENDER ?? 'no-reply@mfa.localhost',
-      SMS_ALLOWED_COUNTRIES: process.env.SMS_ALLOWED_COUNTRIES ?? 'NL,GB,US,DE,FR,BE,IE,ES,IT,CA,AU',
+      // GG, JE and IM share +44 with GB but are countries of their own to SNS (and its prices).
+      SMS_ALLOWED_COUNTRIES: process.env.SMS_ALLOWED_COUNTRIES ?? 'NL,GB,GG,JE,IM,US,DE,FR,BE,IE,ES,IT,CA,AU',
     };
     Object.assign(process.env, env);
     await ensureTable(dynamo.endpoint, env.TABLE_NAME as string);

@@ -151,6 +151,7 @@ export async function checkAccountCode(
       extra: { attemptsRemaining: config().codeMaxAttempts - challenge.attempts },
     });
   }
+  // A right code's attempt goes back with its use (consumeChallenge).
   return challenge as Challenge & { userId: string };
 }
 

@@ -14,6 +14,8 @@ export interface OpenSession {
   /** What the login used up (challenge, mfaToken, recovery code…): written with the session. */
   items?: TransactItem[];
   conflict?: (index: number) => Error;
+  /** When the write does not happen: the proof among `items` gives its attempt back. */
+  lost?: () => Promise<void>;
   /**
    * The password version this login was checked against (default: the user's as read). A
    * reset that completes with this session passes the version it sets.
@@ -63,7 +65,7 @@ export async function openSession(user: User, input: OpenSession, now = new Date
     },
     now,
   );
-  await transact([...(input.items ?? []), ...puts, ...event], input.conflict);
+  await transact([...(input.items ?? []), ...puts, ...event], input.conflict, input.lost);
   await confirmPasswordVersion(user.userId, session.sessionId, input.authVersion ?? authVersionOf(user));
   const accessToken = await issueAccessToken({
     userId: user.userId,

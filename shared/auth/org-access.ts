@@ -1,3 +1,4 @@
+import { recordEvent } from '../db/events.ts';
 import { getOrg, type Org, type Role } from '../db/orgs.ts';
 import { findUserById, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
@@ -19,6 +20,27 @@ export async function orgAccess(
   if (!org) throw new ApiError('not_found');
   if (!caller.role || !roles.includes(caller.role)) throw new ApiError('forbidden');
   return { org, caller };
+}
+
+/**
+ * A refused attempt by an owner or admin is itself a security event: it goes to the
+ * organisation's audit log (and the caller's activity) before the 403.
+ */
+export async function refuse(
+  org: Org,
+  caller: User,
+  action: string,
+  reason: string,
+  context: { ip: string; userAgent: string },
+): Promise<never> {
+  await recordEvent({
+    type: 'org.action_refused',
+    userId: caller.userId,
+    orgId: org.orgId,
+    ...context,
+    details: { action, reason },
+  });
+  throw new ApiError('forbidden', { message: reason });
 }
 
 /** Changes that bind other people need the caller to have used MFA in this session. */

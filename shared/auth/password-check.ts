@@ -1,5 +1,5 @@
 import { recordEvent } from '../db/events.ts';
-import type { Reservation } from '../db/guard.ts';
+import { confirmFailure, type Reservation } from '../db/guard.ts';
 import { clearPasswordFailures, reservePasswordAttempt } from '../db/login-guard.ts';
 import type { User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
@@ -41,6 +41,7 @@ export async function checkLoginPassword(
   const reservation = await reservePasswordAttempt(email);
   if (!user) {
     await verifyAgainstDummy(password);
+    await confirmFailure(reservation);
     throw new ApiError('invalid_credentials');
   }
   const tag = await passwordTag(password, user.passwordHash);
@@ -52,8 +53,12 @@ export async function checkLoginPassword(
   // chosen by whoever signed up) counts like a wrong one: else anyone could sign up with a
   // victim's address and, between guesses, reset the lockout that guards the real password.
   const opens = matches.own && !user.unverified;
-  if (opens) await clearPasswordFailures(email);
-  else if (reservation.lockedUntil) await lockedOut(user, reservation, context);
+  if (opens) {
+    await clearPasswordFailures(email);
+  } else {
+    await confirmFailure(reservation);
+    if (reservation.lockedUntil) await lockedOut(user, reservation, context);
+  }
   if (!matches.own && !matches.other) throw new ApiError('invalid_credentials');
   return { user, signupAttempt: !matches.own };
 }

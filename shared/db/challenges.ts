@@ -170,6 +170,26 @@ export async function reserveChallengeAttempt(
 }
 
 /**
+ * A right code presented again after its use (a replay, often its own twin's) gives its attempt
+ * back: it was no guess. Wrong codes keep theirs; a right code's goes back with its use.
+ */
+export async function refundChallengeAttempt(challengeId: string): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(challengeId),
+        UpdateExpression: 'ADD attempts :minus',
+        ConditionExpression: 'attempts > :zero',
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
  * Replaces the code (the previous one stops working) once the cooldown has passed. Attempts
  * are NOT reset (NIST SP 800-63B-4 §3.1.3.2): a resend must not buy more guesses. A challenge
  * without a code stays without one (`codeDigest` undefined): only its times move.
@@ -234,7 +254,10 @@ export async function restoreCode(previous: Challenge, replaced: Challenge): Pro
   }
 }
 
-/** Transaction item: the code matched; the challenge is used by the write that acts on it. */
+/**
+ * Transaction item: the code matched; the challenge is used by the write that acts on it, and
+ * the attempt the right code reserved goes back in the same write (it was no failed try).
+ */
 export function consumeChallenge(challenge: Challenge, now = new Date()) {
   // The code checked must still be the current one: a resend in between voids it.
   const code = challenge.codeDigest ? 'codeDigest = :code' : 'attribute_not_exists(codeDigest)';
@@ -242,10 +265,11 @@ export function consumeChallenge(challenge: Challenge, now = new Date()) {
     Update: {
       TableName: table(),
       Key: key(challenge.challengeId),
-      UpdateExpression: 'SET usedAt = :now',
+      UpdateExpression: 'SET usedAt = :now ADD attempts :minus',
       ConditionExpression: `attribute_not_exists(usedAt) AND ${code} AND expiresAt > :now`,
       ExpressionAttributeValues: {
         ':now': now.toISOString(),
+        ':minus': -1,
         ...(challenge.codeDigest ? { ':code': challenge.codeDigest } : {}),
       },
     },

@@ -33,6 +33,7 @@ export type EventType =
   | 'org.policy_changed'
   | 'org.member_invited'
   | 'org.invitation_revoked'
+  | 'org.action_refused'
   | 'org.member_added';
 
 export interface EventInput {

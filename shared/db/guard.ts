@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { tooMany } from '../http/errors.ts';
@@ -8,9 +9,13 @@ import { db, epochSeconds, isConditionFailure, table } from './client.ts';
  *
  * Every attempt is reserved BEFORE the secret is checked, by one conditional write: checking
  * first and counting afterwards would let a burst of parallel guesses all pass a "not locked
- * yet" read. The reservation that reaches the limit also sets the lock in the same write. A
- * success deletes the item: the count is of consecutive failures. With `growth`, each lock
- * lasts twice as long as the previous one (NIST SP 800-63B-4 §3.2.2), until a success.
+ * yet" read. The reservation that reaches the limit also sets the lock in the same write, as
+ * pending: until that attempt turns out wrong (`confirmFailure`), the others of its burst are
+ * answered `rate_limited` (retry in a second), not `locked`. An attempt that turns out right
+ * gives its reservation back (`refundAttempt`), its lock too, so a burst of right answers (a
+ * double click, a retry storm, one code sent twice) never counts as failures. A success
+ * deletes the item: the count is of consecutive failures. With `growth`, each lock lasts twice
+ * as long as the previous one (NIST SP 800-63B-4 §3.2.2), until a success.
  */
 export interface GuardPolicy {
   maxFailures: number;
@@ -24,16 +29,20 @@ export interface GuardKey {
 }
 
 export interface Reservation {
+  key: GuardKey;
   /** Attempts left after this one before the lock. */
   remaining: number;
   /** This attempt was the last allowed: if it fails, the subject is now locked until `lockedUntil`. */
   lockedUntil?: Date;
+  /** The lock this attempt set, pending until it turns out wrong (confirmFailure) or right (refund). */
+  pending?: string;
 }
 
 interface GuardItem {
   failures?: number;
   lockedUntil?: string;
   lockCount?: number;
+  lockPending?: string;
 }
 
 // A lock count older than this is forgotten: growth punishes persistence, not last month.
@@ -71,7 +80,7 @@ export async function reserveAttempt(
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { remaining: policy.maxFailures - (out.Attributes?.failures as number) };
+    return { key, remaining: policy.maxFailures - (out.Attributes?.failures as number) };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     return reserveAtLimit(key, policy, oldItem(error), now);
@@ -86,8 +95,11 @@ async function reserveAtLimit(
 ): Promise<Reservation> {
   const failures = old.failures ?? 0;
   if (old.lockedUntil && new Date(old.lockedUntil) > now) {
+    // A lock that an attempt of this very burst holds, undecided: come back in a second.
+    if (old.lockPending) throw tooMany('rate_limited', 1);
     throw tooMany('locked', (new Date(old.lockedUntil).getTime() - now.getTime()) / 1000);
   }
+  const pending = randomUUID();
   const locks = old.lockCount ?? 0;
   const seconds = Math.min(MAX_LOCK_SECONDS, policy.lockSeconds * (policy.growth ? 2 ** locks : 1));
   const lockedUntil = new Date(now.getTime() + seconds * 1000);
@@ -101,7 +113,7 @@ async function reserveAtLimit(
         Key: key,
         UpdateExpression: afterExpiredLock
           ? 'SET failures = :one, #ttl = :ttl REMOVE lockedUntil'
-          : 'SET failures = :max, lockedUntil = :until, lockCount = :locks, #ttl = :ttl',
+          : 'SET failures = :max, lockedUntil = :until, lockCount = :locks, lockPending = :pending, #ttl = :ttl',
         ConditionExpression: 'failures = :seen',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: {
@@ -109,16 +121,68 @@ async function reserveAtLimit(
           ':ttl': epochSeconds(afterExpiredLock ? now : lockedUntil) + MEMORY_SECONDS,
           ...(afterExpiredLock
             ? { ':one': 1 }
-            : { ':max': policy.maxFailures, ':until': lockedUntil.toISOString(), ':locks': locks + 1 }),
+            : {
+                ':max': policy.maxFailures,
+                ':until': lockedUntil.toISOString(),
+                ':locks': locks + 1,
+                ':pending': pending,
+              }),
         },
       }),
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    // Another attempt changed the item in between: it holds the last slot or the lock.
-    throw tooMany('locked', 1);
+    // Another attempt of the same burst changed the item in between: it holds the last slot.
+    throw tooMany('rate_limited', 1);
   }
-  return afterExpiredLock ? { remaining: policy.maxFailures - 1 } : { remaining: 0, lockedUntil };
+  return afterExpiredLock
+    ? { key, remaining: policy.maxFailures - 1 }
+    : { key, remaining: 0, lockedUntil, pending };
+}
+
+/** The attempt was wrong: its failure stands, and a lock it set is no longer pending. */
+export async function confirmFailure(reservation: Reservation): Promise<void> {
+  if (!reservation.pending) return;
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: reservation.key,
+        UpdateExpression: 'REMOVE lockPending',
+        ConditionExpression: 'lockPending = :pending',
+        ExpressionAttributeValues: { ':pending': reservation.pending },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * The attempt was right (whether or not what it was for then won its race): it was no
+ * failure. Its count goes back, and the lock it set with it. A success clears the item anyway;
+ * this covers the right answers of a burst that the success did not see.
+ */
+export async function refundAttempt(reservation: Reservation): Promise<void> {
+  const pending = reservation.pending;
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: reservation.key,
+        UpdateExpression: pending
+          ? 'SET failures = failures - :one, lockCount = lockCount - :one REMOVE lockedUntil, lockPending'
+          : 'SET failures = failures - :one',
+        // Only this attempt's own count: never one another attempt's lock rests on.
+        ConditionExpression: pending
+          ? 'lockPending = :pending'
+          : 'failures > :zero AND attribute_not_exists(lockedUntil)',
+        ExpressionAttributeValues: { ':one': 1, ...(pending ? { ':pending': pending } : { ':zero': 0 }) },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /** A success: the failures were not consecutive after all, and any growth is forgiven. */

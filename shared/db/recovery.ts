@@ -14,23 +14,50 @@ const key = (userId: string) => ({ pk: `USER#${userId}`, sk: 'RECOVERY' });
 export const recoveryDigest = (userId: string, normalised: string) => digest('recovery', userId, normalised);
 
 /** A fresh set: the codes to show once, and the Put that replaces any previous set. */
-export async function newRecoverySet(userId: string, now = new Date()) {
+// The codes of replaced sets remembered as spent: enough for a few regenerations (item size).
+const RETIRED_KEPT = 50;
+
+/**
+ * A fresh set: the codes to show once, and the Put that replaces any previous set. The codes of
+ * the set it replaces (`retiring`, as read) are remembered as spent, so one presented later (an
+ * old sheet of paper, a request that lost its race) is told apart from a guess.
+ */
+export async function newRecoverySet(userId: string, now = new Date(), retiring?: RecoverySet) {
   const codes = Array.from({ length: config().recoveryCodeCount }, newRecoveryCode);
   const digests = await Promise.all(codes.map((code) => recoveryDigest(userId, code.replaceAll('-', ''))));
+  const retired = retiring ? [...retiring.codes, ...retiring.spent].slice(-RETIRED_KEPT) : [];
   return {
     codes,
     put: {
       Put: {
         TableName: table(),
-        Item: { ...key(userId), codes: new Set(digests), createdAt: now.toISOString() },
+        Item: {
+          ...key(userId),
+          codes: new Set(digests),
+          ...(retired.length ? { spent: new Set(retired) } : {}),
+          createdAt: now.toISOString(),
+        },
       },
     },
   };
 }
 
-export async function readRecoveryCodes(userId: string): Promise<Set<string>> {
+export interface RecoverySet {
+  codes: Set<string>;
+  spent: Set<string>;
+}
+
+/** The unused codes' digests, and those of the codes of this set already used. */
+export async function readRecoverySet(userId: string): Promise<RecoverySet> {
   const out = await db.send(new GetCommand({ TableName: table(), Key: key(userId), ConsistentRead: true }));
-  return (out.Item?.codes as Set<string> | undefined) ?? new Set();
+  return {
+    codes: (out.Item?.codes as Set<string> | undefined) ?? new Set(),
+    spent: (out.Item?.spent as Set<string> | undefined) ?? new Set(),
+  };
+}
+
+export async function readRecoveryCodes(userId: string): Promise<Set<string>> {
+  return (await readRecoverySet(userId)).codes;
 }
 
 export async function countRecoveryCodes(userId: string): Promise<number> {
@@ -43,7 +70,9 @@ export function useRecoveryCode(userId: string, codeDigest: string) {
     Update: {
       TableName: table(),
       Key: key(userId),
-      UpdateExpression: 'DELETE codes :code',
+      // Remembered as spent (a digest, like the rest): a code presented again after its use is a
+      // replay of a real code, told apart from a wrong guess, which alone counts as a failure.
+      UpdateExpression: 'DELETE codes :code ADD spent :code',
       ConditionExpression: 'contains(codes, :digest)',
       ExpressionAttributeValues: { ':code': new Set([codeDigest]), ':digest': codeDigest },
     },

@@ -11,8 +11,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * One atomic write of several items. When a condition fails, `onConflict` receives the index
  * of the first item whose condition did not hold and returns the domain error to throw.
+ * `onFailure` runs whenever the write did not happen (a proof then gives its attempt back).
  */
-export async function transact(items: TransactItem[], onConflict?: (index: number) => Error): Promise<void> {
+export async function transact(
+  items: TransactItem[],
+  onConflict?: (index: number) => Error,
+  onFailure?: () => Promise<void>,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -20,12 +25,15 @@ export async function transact(items: TransactItem[], onConflict?: (index: numbe
     } catch (error) {
       const reasons = cancellationReasons(error);
       const index = reasons?.indexOf('ConditionalCheckFailed') ?? -1;
-      if (index >= 0 && onConflict) throw onConflict(index);
       const onlyConflicts =
         reasons?.includes('TransactionConflict') &&
         reasons.every((r) => r === 'None' || r === 'TransactionConflict');
-      if (!onlyConflicts || attempt >= CONFLICT_RETRIES) throw error;
-      await sleep(10 * 2 ** attempt + Math.random() * 20);
+      if (index < 0 && onlyConflicts && attempt < CONFLICT_RETRIES) {
+        await sleep(10 * 2 ** attempt + Math.random() * 20);
+        continue;
+      }
+      await onFailure?.();
+      throw index >= 0 && onConflict ? onConflict(index) : error;
     }
   }
 }

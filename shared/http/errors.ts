@@ -8,6 +8,10 @@ export const errorCatalogue = {
   invalid_request: { status: 400, message: 'The request is not valid.' },
   invalid_phone_number: { status: 400, message: 'The phone number is not valid.' },
   country_not_allowed: { status: 400, message: 'SMS to this country is not available.' },
+  phone_number_not_mobile: {
+    status: 400,
+    message: 'This number cannot receive text messages: use a mobile number.',
+  },
   password_too_weak: { status: 400, message: 'Choose a longer or less common password.' },
   unauthorized: { status: 401, message: 'Missing, expired or invalid token.' },
   invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },

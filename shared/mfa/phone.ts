@@ -1,8 +1,13 @@
-// `min` metadata: it validates every example mobile number of all 245 regions exactly as `max` does and
-// resolves the same country; `max` only adds number types (getType), at +72 KiB minified (124 → 195 KiB
-// for this module bundled, 31 → 51 KiB gzipped). The package is side-effect free, so a bundle that only
-// uses the mask functions (templates) drops libphonenumber entirely.
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/min';
+// `max` metadata: only it knows number types (getType), which is what tells a mobile number from a
+// premium-rate, toll-free, shared-cost or fixed line (`min` validates and resolves the country
+// alike, but would accept all of those). +72 KiB minified, in the one bundle that parses numbers;
+// the package is side-effect free, so bundles that only mask (templates) drop it entirely.
+import {
+  type CountryCode,
+  isSupportedCountry,
+  type NumberType,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import { config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 
@@ -11,6 +16,12 @@ import { ApiError } from '../http/errors.ts';
 // ASCII digits, an optional leading '+', spaces, dashes, dots and parentheses.
 const TYPED = /^\+?[0-9 ().-]{1,30}$/;
 const COUNTRY = /^[A-Za-z]{2}$/;
+
+// Numbers that receive SMS: mobiles, and numbers the plan cannot tell from mobiles (NANP). A
+// premium-rate or shared-cost number is how SMS pumping earns money (a cut of each text to it);
+// toll-free, UAN, pager, voicemail, personal and VoIP numbers and landlines do not get texts, or
+// not reliably, and a code that never arrives locks the user out.
+const RECEIVES_SMS: ReadonlySet<NumberType> = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE']);
 
 /**
  * Validates a phone number and normalises it to E.164. The allow-list is checked against the country
@@ -37,6 +48,11 @@ export function normalisePhoneNumber(input: { phoneNumber: string; country?: str
   if (!parsed.country || !config().smsAllowedCountries.includes(parsed.country)) {
     throw new ApiError('country_not_allowed');
   }
+  const type = parsed.getType();
+  if (!type || !RECEIVES_SMS.has(type))
+    throw new ApiError('phone_number_not_mobile', {
+      extra: { numberType: (type ?? 'unknown').toLowerCase() },
+    });
   return { e164: parsed.number, country: parsed.country };
 }
 

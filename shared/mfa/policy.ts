@@ -47,3 +47,15 @@ export function deviceHonoured(policy: MfaPolicy, device: { createdAt: string },
     Date.parse(device.createdAt) + policy.rememberDeviceDays * 86_400_000 > now.getTime()
   );
 }
+
+const MODES = ['off', 'optional', 'required'] as const;
+
+/** What the new policy lets members do that the old one did not (empty: as strict or stricter). */
+export function weakenings(old: MfaPolicy, next: Omit<MfaPolicy, 'requiredSince'>): string[] {
+  return [
+    MODES.indexOf(next.mode) < MODES.indexOf(old.mode) && `mode ${old.mode} → ${next.mode}`,
+    next.allowedFactorTypes.some((type) => !old.allowedFactorTypes.includes(type)) && 'more factor types',
+    next.rememberDeviceDays > old.rememberDeviceDays && 'longer remembered devices',
+    next.graceDays > old.graceDays && 'a longer grace period',
+  ].filter((reason): reason is string => typeof reason === 'string');
+}

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { config } from '../config.ts';
-import { consumeChallenge, type Purpose, reserveChallengeAttempt } from '../db/challenges.ts';
+import {
+  consumeChallenge,
+  type Purpose,
+  refundChallengeAttempt,
+  reserveChallengeAttempt,
+} from '../db/challenges.ts';
 import {
   acceptTotpStep,
   type Factor,
@@ -9,9 +14,9 @@ import {
   openTotpSecret,
   touchFactor,
 } from '../db/factors.ts';
-import type { Reservation } from '../db/guard.ts';
+import { confirmFailure, type Reservation, refundAttempt } from '../db/guard.ts';
 import type { MfaPolicy } from '../db/orgs.ts';
-import { readRecoveryCodes, recoveryDigest, useRecoveryCode } from '../db/recovery.ts';
+import { readRecoverySet, recoveryDigest, useRecoveryCode } from '../db/recovery.ts';
 import type { TransactItem } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
@@ -49,6 +54,8 @@ export interface Checked {
   totpStep?: number;
   /** The error to answer when the proof's own items lose a race in the transaction. */
   conflict: ApiError;
+  /** To call when the write the proof was for did not happen: the right code was no failure. */
+  lost?: () => Promise<void>;
 }
 
 export interface Scope {
@@ -60,7 +67,8 @@ export interface Scope {
 
 export const methodOf: Record<FactorType, Method> = { totp: 'otp', sms: 'sms', email: 'email' };
 
-type Outcome = { ok: true; checked: Checked } | { ok: false; challengeRemaining?: number };
+/** `replay`: a right code that was already used (by this request's own twin, often). */
+type Outcome = { ok: true; checked: Checked } | { ok: false; replay?: boolean; challengeRemaining?: number };
 
 async function activeFactor(
   user: User,
@@ -76,11 +84,11 @@ async function activeFactor(
   return factor;
 }
 
-async function totpStep(factor: Factor, code: string, now: Date): Promise<number | undefined> {
+async function totpStep(factor: Factor, code: string, now: Date): Promise<number | 'wrong' | 'replay'> {
   const step = matchTotpStep(await openTotpSecret(factor), code, now);
+  if (step === undefined) return 'wrong';
   // A step already accepted is a replay; the transaction's condition catches a parallel one.
-  if (step === undefined || (factor.lastTotpStep !== undefined && step <= factor.lastTotpStep))
-    return undefined;
+  if (factor.lastTotpStep !== undefined && step <= factor.lastTotpStep) return 'replay';
   return step;
 }
 
@@ -101,9 +109,11 @@ async function evaluate(
   if ('recoveryCode' in proof) {
     const normalised = normaliseRecoveryCode(proof.recoveryCode);
     await spend();
-    const codes = await readRecoveryCodes(user.userId);
+    const { codes, spent } = await readRecoverySet(user.userId);
     const codeDigestValue = normalised ? await recoveryDigest(user.userId, normalised) : undefined;
-    if (!codeDigestValue || !codes.has(codeDigestValue)) return { ok: false };
+    if (!codeDigestValue || !codes.has(codeDigestValue)) {
+      return { ok: false, replay: codeDigestValue !== undefined && spent.has(codeDigestValue) };
+    }
     return {
       ok: true,
       checked: {
@@ -124,7 +134,7 @@ async function evaluate(
     }
     await spend();
     const step = await totpStep(factor, proof.code, now);
-    if (step === undefined) return { ok: false };
+    if (typeof step !== 'number') return { ok: false, replay: step === 'replay' };
     return {
       ok: true,
       checked: {
@@ -150,7 +160,8 @@ async function evaluate(
   await spend();
   if (challenge.factorType === 'totp') {
     const step = await totpStep(factor, proof.code, now);
-    if (step === undefined) return { ok: false, challengeRemaining };
+    if (step === 'replay') await refundChallengeAttempt(challenge.challengeId);
+    if (typeof step !== 'number') return { ok: false, replay: step === 'replay', challengeRemaining };
     const items = [acceptTotpStep(factor, step, now), consumeChallenge(challenge, now)];
     return {
       ok: true,
@@ -184,11 +195,21 @@ export async function checkProof(
     reservation = await reserveMfaAttempt(user.userId, now);
   });
   if (outcome.ok) {
+    // A right code is no failure: the write that uses it clears the count. If that write loses
+    // a race (the same code sent twice at once), `lost` gives this attempt's reservation back.
     outcome.checked.items.push(clearMfaFailures(user.userId));
-    return outcome.checked;
+    const spent = reservation;
+    return { ...outcome.checked, lost: async () => (spent ? refundAttempt(spent) : undefined) };
   }
   // evaluate() only reports a wrong code after spending the attempt.
   const spent = reservation as Reservation;
+  if (outcome.replay) {
+    // A right code used already, most often by its own twin sent at the same moment: a lost
+    // race, not a guess. It counts for nothing.
+    await refundAttempt(spent);
+    throw replayed();
+  }
+  await confirmFailure(spent);
   await recordMfaFailure(user, spent, context, { method: 'recoveryCode' in proof ? 'recovery' : 'code' });
   if (spent.lockedUntil) throw tooMany('locked', (spent.lockedUntil.getTime() - now.getTime()) / 1000);
   const attemptsRemaining = Math.min(spent.remaining, outcome.challengeRemaining ?? spent.remaining);

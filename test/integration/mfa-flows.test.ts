@@ -190,7 +190,7 @@ describe('login with a second factor', () => {
     const again = await call('POST', '/v1/mfa/recover', {
       body: { mfaToken: await mfaToken(user.email), recoveryCode },
     });
-    expect(again.body).toEqual(answers.codeInvalid(9));
+    expect(again.body).toEqual(answers.alreadyUsed);
     const notice = (await emailsTo(user.email)).find(
       (mail) => mail.Subject === 'Serverless MFA: a recovery code was used',
     );

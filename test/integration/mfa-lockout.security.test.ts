@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { confirmFailure, type Reservation, refundAttempt } from '../../shared/db/guard.ts';
 import { reserveMfaAttempt } from '../../shared/mfa/guard.ts';
 import { call } from '../support/api.ts';
 import {
@@ -194,21 +195,48 @@ describe('lockout across challenges', () => {
 });
 
 describe('the lock in time (the guard with an injected clock)', () => {
+  // Each reservation here is a wrong code: its failure is confirmed, as checkProof does.
+  const wrong = async (userId: string, at: Date) => {
+    const reservation = await reserveMfaAttempt(userId, at);
+    await confirmFailure(reservation);
+    return reservation;
+  };
+  const shown = ({ remaining, lockedUntil }: Reservation) => ({
+    remaining,
+    ...(lockedUntil ? { lockedUntil } : {}),
+  });
+
   it('ends after 15 minutes; the next lock lasts twice as long', async () => {
     const userId = `TEST-${randomUUID()}`;
     const start = new Date();
     const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
-    for (let i = 0; i < 9; i++) await reserveMfaAttempt(userId, start);
-    expect(await reserveMfaAttempt(userId, start)).toEqual({ remaining: 0, lockedUntil: at(15) });
+    for (let i = 0; i < 9; i++) await wrong(userId, start);
+    expect(shown(await wrong(userId, start))).toEqual({ remaining: 0, lockedUntil: at(15) });
     await expect(reserveMfaAttempt(userId, at(14.9))).rejects.toMatchObject({
       code: 'locked',
       extra: { retryAfter: 6 },
     });
     // After the lock: one attempt counted afresh, 9 left.
-    expect(await reserveMfaAttempt(userId, at(15.1))).toEqual({ remaining: 9 });
-    for (let i = 0; i < 8; i++) await reserveMfaAttempt(userId, at(15.1));
-    expect(await reserveMfaAttempt(userId, at(15.1))).toEqual({ remaining: 0, lockedUntil: at(45.1) });
+    expect(shown(await wrong(userId, at(15.1)))).toEqual({ remaining: 9 });
+    for (let i = 0; i < 8; i++) await wrong(userId, at(15.1));
+    expect(shown(await wrong(userId, at(15.1)))).toEqual({ remaining: 0, lockedUntil: at(45.1) });
     await expect(reserveMfaAttempt(userId, at(45))).rejects.toMatchObject({ code: 'locked' });
+  });
+
+  it('race: while the attempt that would lock is undecided, the rest of its burst is told to retry (rate_limited), not locked; if it was right, nothing is locked', async () => {
+    const userId = `TEST-${randomUUID()}`;
+    const now = new Date();
+    for (let i = 0; i < 9; i++) await wrong(userId, now);
+    const last = await reserveMfaAttempt(userId, now); // the 10th: sets the lock, pending
+    await expect(reserveMfaAttempt(userId, now)).rejects.toMatchObject({
+      code: 'rate_limited',
+      extra: { retryAfter: 1 },
+    });
+    await refundAttempt(last); // it was the right code
+    expect(shown(await reserveMfaAttempt(userId, now))).toEqual({
+      remaining: 0,
+      lockedUntil: expect.any(Date),
+    });
   });
 });
 

@@ -152,7 +152,9 @@ describe('role checks (broken function-level authorisation)', () => {
       token: admin.accessToken,
     });
     expect(reset.status).toBe(403);
-    expect(reset.body).toEqual(orgErrors.forbidden);
+    expect(reset.body).toEqual({
+      error: { code: 'forbidden', message: 'Only the owner can reset the MFA of an admin.' },
+    });
     expect((await logIn(owner.email)).body.status).toBe('mfa_required');
     // The owner's session is untouched.
     expect((await call('GET', `/v1/orgs/${orgId}`, { token: owner.accessToken })).status).toBe(200);

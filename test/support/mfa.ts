@@ -40,9 +40,13 @@ export const codeIn = (text: string) => {
   return code;
 };
 
-/** A unique Dutch mobile number, so parallel tests never read each other's SMS. */
+/**
+ * A unique Dutch mobile number, so parallel tests never read each other's SMS: 06-1…5 and 06-8
+ * are mobile ranges (06-6 is pagers, 06-7 unassigned, and only mobiles are accepted).
+ */
 export function uniquePhone(): string {
-  return `+316${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const range = '123458'[Math.floor(Math.random() * 6)];
+  return `+316${range}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 }
 
 /** The code an authenticator app shows for `secret` at `now` (or a step before/after). */
@@ -165,6 +169,10 @@ export const answers = {
   codeInvalid: (attemptsRemaining: unknown = expect.any(Number)) => ({
     error: { code: 'code_invalid', message: 'The code is not valid.', attemptsRemaining },
   }),
+  /** A right code presented again after its use: refused, and counted as no failure. */
+  alreadyUsed: {
+    error: { code: 'code_invalid', message: 'This code was already used.', attemptsRemaining: 0 },
+  },
   challengeExpired: {
     error: {
       code: 'challenge_expired',

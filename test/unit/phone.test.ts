@@ -92,6 +92,46 @@ describe('normalisePhoneNumber', () => {
   });
 });
 
+describe('only numbers that receive SMS (SMS pumping: premium and shared-cost numbers earn per text)', () => {
+  it.each([
+    ['GB', '09098 790000', 'premium_rate'],
+    ['GB', '0871 234 5678', 'premium_rate'],
+    ['GB', '0845 123 4567', 'premium_rate'],
+    ['GB', '0800 123 4567', 'toll_free'],
+    ['GB', '0700 123 4567', 'personal_number'],
+    ['GB', '0207 123 4567', 'fixed_line'],
+    ['NL', '0900 1234567', 'premium_rate'],
+    ['NL', '0800 1234567', 'toll_free'],
+    ['NL', '088 123 4567', 'uan'],
+    ['NL', '085 123 4567', 'voip'],
+    ['NL', '020 123 4567', 'fixed_line'],
+    ['DE', '0900 1234567', 'premium_rate'],
+    ['DE', '0180 1234567', 'shared_cost'],
+    ['DE', '0800 1234567', 'toll_free'],
+    ['DE', '0700 12345678', 'personal_number'],
+    ['DE', '030 12345678', 'fixed_line'],
+    ['US', '1-900-555-0123', 'premium_rate'],
+    ['US', '800-555-0123', 'toll_free'],
+    ['US', '+1 888 555 0123', 'toll_free'],
+  ])('%s %s (%s) → 400 phone_number_not_mobile', (country, phoneNumber, numberType) => {
+    let caught: unknown;
+    try {
+      normalisePhoneNumber({ phoneNumber, country });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ApiError);
+    expect(caught).toMatchObject({ code: 'phone_number_not_mobile', extra: { numberType } });
+  });
+
+  it.each([
+    ['NL', '12345'],
+    ['DE', '12345'],
+  ])('%s %s is too short: invalid_phone_number', (country, phoneNumber) => {
+    expect(codeOf(() => normalisePhoneNumber({ phoneNumber, country }))).toBe('invalid_phone_number');
+  });
+});
+
 describe('masking (API.md)', () => {
   it.each([
     ['+31612345678', '+*******5678'],
