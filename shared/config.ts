@@ -70,6 +70,20 @@ const schema = z.object({
   INVITES_PER_ORG_PER_DAY: count(200),
   INVITES_PER_ADMIN_PER_HOUR: count(20),
   INVITES_PER_ADDRESS_PER_DAY: count(5),
+  // SMS pumping and spend exhaustion: code sends from one client address, and a circuit
+  // breaker for the whole deployment (an SNS spend limit reached stops every login by SMS).
+  CODE_SENDS_PER_IP_PER_HOUR: count(30),
+  NEW_PHONE_NUMBERS_PER_USER_PER_DAY: count(5),
+  SMS_PER_HOUR: count(1000),
+  SMS_PER_DAY: count(10_000),
+  SMS_PER_COUNTRY_PER_HOUR: count(200),
+  // Per client address (API Gateway's sourceIp), per route group: generous for shared NATs,
+  // low enough to slow scripted sign-ups, credential stuffing and code guessing.
+  IP_SIGNUPS_PER_HOUR: count(30),
+  IP_LOGINS_PER_MINUTE: count(60),
+  IP_CODE_CHECKS_PER_MINUTE: count(60),
+  IP_PASSWORD_RESETS_PER_HOUR: count(30),
+  IP_INVITES_PER_HOUR: count(100),
   // An admin's MFA resets of one member: each is done and logged, only the first few are emailed.
   RESET_NOTICES_PER_MEMBER_PER_DAY: count(3),
 
@@ -130,6 +144,16 @@ export type Config = {
   invitesPerAdminPerHour: number;
   invitesPerAddressPerDay: number;
   resetNoticesPerMemberPerDay: number;
+  codeSendsPerIpPerHour: number;
+  newPhoneNumbersPerUserPerDay: number;
+  smsPerHour: number;
+  smsPerDay: number;
+  smsPerCountryPerHour: number;
+  ipSignupsPerHour: number;
+  ipLoginsPerMinute: number;
+  ipCodeChecksPerMinute: number;
+  ipPasswordResetsPerHour: number;
+  ipInvitesPerHour: number;
   stepUpMaxAgeSeconds: number;
   aal2MaxAgeSeconds: number;
   aal2IdleSeconds: number;
@@ -183,6 +207,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     invitesPerAdminPerHour: e.INVITES_PER_ADMIN_PER_HOUR,
     invitesPerAddressPerDay: e.INVITES_PER_ADDRESS_PER_DAY,
     resetNoticesPerMemberPerDay: e.RESET_NOTICES_PER_MEMBER_PER_DAY,
+    codeSendsPerIpPerHour: e.CODE_SENDS_PER_IP_PER_HOUR,
+    newPhoneNumbersPerUserPerDay: e.NEW_PHONE_NUMBERS_PER_USER_PER_DAY,
+    smsPerHour: e.SMS_PER_HOUR,
+    smsPerDay: e.SMS_PER_DAY,
+    smsPerCountryPerHour: e.SMS_PER_COUNTRY_PER_HOUR,
+    ipSignupsPerHour: e.IP_SIGNUPS_PER_HOUR,
+    ipLoginsPerMinute: e.IP_LOGINS_PER_MINUTE,
+    ipCodeChecksPerMinute: e.IP_CODE_CHECKS_PER_MINUTE,
+    ipPasswordResetsPerHour: e.IP_PASSWORD_RESETS_PER_HOUR,
+    ipInvitesPerHour: e.IP_INVITES_PER_HOUR,
     stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE_SECONDS,
     aal2MaxAgeSeconds: e.AAL2_MAX_AGE_SECONDS,
     aal2IdleSeconds: e.AAL2_IDLE_SECONDS,

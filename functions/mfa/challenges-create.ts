@@ -20,11 +20,11 @@ export const handler = http(routes.createChallenge, async ({ body, login, ip, us
   // A reset was started with a code to the account's address: that mailbox cannot also be its MFA.
   if (login.reset && secondToTheMailbox(factor, user)) throw new ApiError('factor_type_not_allowed');
 
-  const challenge = await startChallenge(factor, {
-    userId: login.userId,
-    purpose: 'login',
-    loginDigest: login.tokenDigest,
-  });
+  const challenge = await startChallenge(
+    factor,
+    { userId: login.userId, purpose: 'login', loginDigest: login.tokenDigest },
+    { ip },
+  );
   if (factor.type !== 'totp') {
     await recordEvent({
       type: 'mfa.challenge_sent',

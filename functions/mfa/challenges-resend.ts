@@ -5,7 +5,7 @@ import { http } from '../../shared/http/handler.ts';
 import { resendChallenge } from '../../shared/mfa/delivery.ts';
 import { routes } from '../routes.ts';
 
-export const handler = http(routes.resendChallenge, async ({ params, login }) => {
+export const handler = http(routes.resendChallenge, async ({ params, login, ip }) => {
   const owner = { userId: login.userId, purpose: 'login' as const, loginDigest: login.tokenDigest };
   const found = await getChallenge(params.challengeId);
   const factor =
@@ -15,7 +15,7 @@ export const handler = http(routes.resendChallenge, async ({ params, login }) =>
   if (!found || !factor || factor.status !== 'active') throw new ApiError('challenge_expired');
 
   // The conditional write in resendChallenge re-checks ownership, cooldown and attempts.
-  const challenge = await resendChallenge(factor, params.challengeId, owner);
+  const challenge = await resendChallenge(factor, params.challengeId, owner, { ip });
   return {
     status: 200,
     body: { expiresAt: challenge.expiresAt, resendAvailableAt: challenge.resendAvailableAt },

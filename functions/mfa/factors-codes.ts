@@ -6,7 +6,7 @@ import { startChallenge } from '../../shared/mfa/delivery.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { routes } from '../routes.ts';
 
-export const handler = http(routes.sendFactorCode, async ({ params, auth }) => {
+export const handler = http(routes.sendFactorCode, async ({ params, auth, ip }) => {
   const factor = await getFactor(auth.sub, params.factorId);
   if (factor?.status !== 'active' || factor.type === 'totp') throw new ApiError('not_found');
   const user = await findUserById(auth.sub);
@@ -14,7 +14,7 @@ export const handler = http(routes.sendFactorCode, async ({ params, auth }) => {
   if (!user || !(await policyFor(user)).allowedFactorTypes.includes(factor.type)) {
     throw new ApiError('factor_type_not_allowed');
   }
-  const challenge = await startChallenge(factor, { userId: auth.sub, purpose: 'verify' });
+  const challenge = await startChallenge(factor, { userId: auth.sub, purpose: 'verify' }, { ip });
   return {
     status: 201,
     body: {

@@ -43,15 +43,15 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
   // Pending factors expire, but unbounded ones would be a way to fan out code sends.
   if (factors.length - active.length >= config().maxActiveFactors) throw new ApiError('factor_limit_reached');
 
-  const destination =
+  const phone =
     body.type === 'sms'
       ? normalisePhoneNumber({
           phoneNumber: body.phoneNumber as string,
           ...(body.country ? { country: body.country } : {}),
-        }).e164
-      : body.type === 'email'
-        ? normaliseEmail(body.email as string)
-        : undefined;
+        })
+      : undefined;
+  const destination =
+    phone?.e164 ?? (body.type === 'email' ? normaliseEmail(body.email as string) : undefined);
   // The sign-in address is where a forgotten password is reset: codes to it are no second factor.
   if (body.type === 'email' && sameMailbox(destination ?? '', user.email)) {
     throw new ApiError('invalid_request', {
@@ -99,6 +99,8 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     label: body.label ?? defaultLabel[body.type],
     createdAt: new Date().toISOString(),
     ...(destination ? { destination } : {}),
+    // For the per-country SMS budget (the circuit breaker).
+    ...(phone ? { country: phone.country } : {}),
     ...(body.replaces ? { replaces: body.replaces } : {}),
   };
   const added = eventPuts({
@@ -146,7 +148,7 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     challenge = await startChallenge(
       factor as Factor,
       { userId: user.userId, purpose: 'enroll' },
-      new Date(),
+      { ip },
       challengeId,
     );
   } catch (error) {

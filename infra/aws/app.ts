@@ -48,6 +48,18 @@ function number(key: string): number {
   throw new Error(`Context "${key}" must be a number, got ${JSON.stringify(value)}`);
 }
 
+function optionalNumber(key: string): number | undefined {
+  return app.node.tryGetContext(key) === undefined ? undefined : number(key);
+}
+
+const breaker = ['smsPerHour', 'smsPerDay', 'smsPerCountryPerHour'].map(optionalNumber);
+if (breaker.some((value) => value !== undefined) && breaker.some((value) => value === undefined)) {
+  throw new Error(
+    'Context smsPerHour, smsPerDay and smsPerCountryPerHour go together: set all three or none',
+  );
+}
+const [smsPerHour, smsPerDay, smsPerCountryPerHour] = breaker;
+
 const props: MfaStackProps = {
   stage: text('stage'),
   allowedOrigins: list('allowedOrigins'),
@@ -62,6 +74,14 @@ const props: MfaStackProps = {
   logLevel: optionalText('logLevel') as MfaStackProps['logLevel'],
   appUrl: optionalText('appUrl'),
   alarmTopicArn: optionalText('alarmTopicArn'),
+  smsBreaker:
+    smsPerHour === undefined
+      ? undefined
+      : {
+          perHour: smsPerHour,
+          perDay: smsPerDay as number,
+          perCountryPerHour: smsPerCountryPerHour as number,
+        },
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 };
 

@@ -16,7 +16,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
@@ -25,6 +25,7 @@ import { routeList } from '../../functions/routes.ts';
 import { tableDefinition } from '../../shared/db/table.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
 import type { AuthKind, Permission, Route } from '../../shared/http/route.ts';
+import { SMS_BREAKER_OPEN } from '../../shared/notify/send-budget.ts';
 
 export interface MfaStackProps extends StackProps {
   /** Lower-case name of the deployment (`dev`, `prod`…), part of resource names. */
@@ -49,6 +50,13 @@ export interface MfaStackProps extends StackProps {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** The web client security emails link to ("This wasn't me": `<appUrl>/#/secure?token=…`). */
   appUrl?: string;
+  /**
+   * The deployment-wide SMS circuit breaker (README "Limits"): texts per hour, per day and per
+   * destination country per hour, after which SMS codes answer 503 for everyone (defaults in
+   * shared/config.ts). Size it below the spend limit: pumping then trips the breaker for an
+   * hour instead of the spend limit for the rest of the month.
+   */
+  smsBreaker?: { perHour: number; perDay: number; perCountryPerHour: number };
   /** Existing SNS topic that receives the alarms (e.g. the platform team's on-call topic). */
   alarmTopicArn?: string;
   /** The route table; tests pass other entries to exercise permissions no route uses yet. */
@@ -107,6 +115,9 @@ export function validateProps(props: MfaStackProps): void {
     props.appUrl !== undefined &&
       !(URL.canParse(props.appUrl) && isOrigin(new URL(props.appUrl).origin) && !/[?#]/.test(props.appUrl)) &&
       `appUrl "${props.appUrl}" is not an https URL (or http://localhost) without query or fragment`,
+    ...Object.entries(props.smsBreaker ?? {})
+      .filter(([, value]) => !(Number.isInteger(value) && value > 0))
+      .map(([name, value]) => `smsBreaker.${name} ${value} must be an integer > 0`),
     props.alarmTopicArn !== undefined &&
       !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(props.alarmTopicArn) &&
       `alarmTopicArn "${props.alarmTopicArn}" is not an SNS topic ARN`,
@@ -216,6 +227,13 @@ export class MfaStack extends Stack {
       SMS_ALLOWED_COUNTRIES: props.smsAllowedCountries.join(','),
       LOG_LEVEL: props.logLevel ?? 'info',
       ...(props.appUrl ? { APP_URL: props.appUrl } : {}),
+      ...(props.smsBreaker
+        ? {
+            SMS_PER_HOUR: String(props.smsBreaker.perHour),
+            SMS_PER_DAY: String(props.smsBreaker.perDay),
+            SMS_PER_COUNTRY_PER_HOUR: String(props.smsBreaker.perCountryPerHour),
+          }
+        : {}),
       NODE_OPTIONS: '--enable-source-maps',
     };
 
@@ -282,6 +300,14 @@ export class MfaStack extends Stack {
         ),
     };
 
+    // Counted on every function that texts: the breaker open means pumping (or a breaker set
+    // too low for real traffic), and it pauses SMS codes for everyone until it closes.
+    const breakerOpen = new Metric({
+      namespace: `ServerlessMfa/${props.stage}`,
+      metricName: 'SmsBreakerOpen',
+      statistic: Stats.SUM,
+      period: Duration.minutes(5),
+    });
     for (const route of routes) {
       // Own role per function: only its own log group, instead of AWSLambdaBasicExecutionRole's
       // logs:* on every group.
@@ -290,6 +316,15 @@ export class MfaStack extends Stack {
         assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       });
       logs.grantWrite(role);
+      if (route.permissions.includes('sns:publish')) {
+        new MetricFilter(this, `${route.name}SmsBreakerOpen`, {
+          logGroup: logs,
+          filterPattern: FilterPattern.stringValue('$.message', '=', SMS_BREAKER_OPEN),
+          metricNamespace: breakerOpen.namespace,
+          metricName: breakerOpen.metricName,
+          metricValue: '1',
+        });
+      }
       for (const permission of route.permissions) grants[permission](role);
       const fn = new NodejsFunction(this, route.name, {
         description: `${route.method} ${route.path}`,
@@ -388,6 +423,17 @@ export class MfaStack extends Stack {
         alarmDescription: 'The API answered 5xx (function errors, timeouts or SMS/email delivery failures).',
         metric: stage.metricServerError({ period: Duration.minutes(5) }),
         threshold: 5,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    alarms.push(
+      new Alarm(this, 'SmsBreakerOpen', {
+        alarmDescription:
+          'The SMS circuit breaker refused a text: SMS codes are paused for everyone (or one country) until its window ends. Look for pumping (many new numbers, one country, few IPs) or raise smsBreaker.',
+        metric: breakerOpen,
+        threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,

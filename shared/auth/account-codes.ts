@@ -25,6 +25,7 @@ import { codeDigest, codeMatches, newOtpCode } from '../mfa/codes.ts';
 
 import type { RequestContext } from '../mfa/guard.ts';
 import { sendEmail } from '../notify/email.ts';
+import { codeSendsFromIp } from '../notify/send-budget.ts';
 import { resetCode, resetNoAccount, signupCode, signupExisting } from '../notify/templates.ts';
 
 /**
@@ -97,7 +98,7 @@ export async function issueAccountCode(
   now: Date,
   write: () => Promise<PreparedCode>,
 ): Promise<Challenge> {
-  return withAllowances([allowance(purpose, email)], now, async () => {
+  return withAllowances([allowance(purpose, email), codeSendsFromIp(context.ip)], now, async () => {
     const { challenge, code } = await write();
     try {
       await sendEmail(challenge.email as string, message(challenge, code, context, now));
@@ -121,7 +122,7 @@ export async function resendAccountCode(
   const code = newOtpCode();
   const digest = await codeDigest(challengeId, code);
   const live = found.codeDigest !== undefined;
-  return withAllowances([allowance(purpose, found.email)], now, async () => {
+  return withAllowances([allowance(purpose, found.email), codeSendsFromIp(context.ip)], now, async () => {
     const { previous, next } = await replaceCode(challengeId, { purpose }, live ? digest : undefined, now);
     try {
       await sendEmail(found.email as string, message(next, live ? code : undefined, context, now));

@@ -1,8 +1,11 @@
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.ts';
 import { decrypt, encrypt } from '../crypto/aead.ts';
 import { secretKey } from '../crypto/keyring.ts';
+import { ApiError, tooMany } from '../http/errors.ts';
 import { maskEmail, maskPhone } from '../mfa/phone.ts';
+import { getChallenge } from './challenges.ts';
 import { db, epochSeconds, isConditionFailure, table } from './client.ts';
 
 /**
@@ -32,6 +35,11 @@ export interface Factor {
   challengeId?: string;
   /** A replacement written before its proof was spent: not activatable until it is. */
   awaitingProof?: boolean;
+  /** SMS: the number's country (ISO 3166 alpha-2), for the per-country send budget. */
+  country?: string;
+  /** SMS/email: when the last code went out, and its challenge (one cooldown per factor). */
+  lastCodeAt?: string;
+  lastChallengeId?: string;
   createdAt: string;
   activatedAt?: string;
   lastUsedAt?: string;
@@ -208,6 +216,91 @@ export function renameFactor(factor: Factor, label: string, acceptingTotpStep?: 
       },
     },
   };
+}
+
+export interface SendSlot {
+  /** What the factor said before the claim, to put back if the code is not delivered. */
+  lastCodeAt?: string;
+  lastChallengeId?: string;
+}
+
+/**
+ * Claims the factor's next code send: one cooldown per factor, whatever the login, purpose or
+ * challenge (a new challenge is no way around a resend's wait). `challengeId` becomes the
+ * factor's current challenge. One conditional write; a refusal says how long to wait.
+ *
+ * The cooldown is that of an unused code: once the factor's last code was entered, the next
+ * one may go out at once (sign in with a text, then change the number: the old number's proof
+ * must not wait 30 s). Pumping gains nothing from that, as each code then needs the right code
+ * before it and still counts in every send allowance. The extra read is only on that path.
+ */
+export async function claimSendSlot(
+  factor: Factor,
+  challengeId: string,
+  now: Date,
+  after?: { lastChallengeId: string },
+): Promise<SendSlot> {
+  const cooldown = config().resendCooldownSeconds * 1000;
+  const cutoff = new Date(now.getTime() - cooldown).toISOString();
+  try {
+    const out = await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: factorKey(factor.userId, factor.factorId),
+        UpdateExpression: 'SET lastCodeAt = :now, lastChallengeId = :challenge',
+        // `after`: the last code was used; only the first of parallel claims takes its place.
+        ConditionExpression: after
+          ? 'attribute_exists(pk) AND lastChallengeId = :used'
+          : 'attribute_exists(pk) AND (attribute_not_exists(lastCodeAt) OR lastCodeAt <= :cutoff)',
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':challenge': challengeId,
+          ...(after ? { ':used': after.lastChallengeId } : { ':cutoff': cutoff }),
+        },
+        ReturnValues: 'ALL_OLD',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    const old = (out.Attributes ?? {}) as Factor;
+    return {
+      ...(old.lastCodeAt ? { lastCodeAt: old.lastCodeAt } : {}),
+      ...(old.lastChallengeId ? { lastChallengeId: old.lastChallengeId } : {}),
+    };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const raw = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+    const last = raw ? (unmarshall(raw) as Factor) : undefined;
+    if (!last?.lastCodeAt) throw new ApiError('not_found');
+    if (!after && last.lastChallengeId && (await getChallenge(last.lastChallengeId))?.usedAt) {
+      return claimSendSlot(factor, challengeId, now, { lastChallengeId: last.lastChallengeId });
+    }
+    throw tooMany('resend_too_soon', (Date.parse(last.lastCodeAt) + cooldown - now.getTime()) / 1000);
+  }
+}
+
+/** Puts the slot back when the code could not be delivered: nothing was spent. */
+export async function releaseSendSlot(factor: Factor, previous: SendSlot, challengeId: string, now: Date) {
+  const keep = previous.lastCodeAt !== undefined;
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: factorKey(factor.userId, factor.factorId),
+        UpdateExpression: keep
+          ? `SET lastCodeAt = :previous${previous.lastChallengeId ? ', lastChallengeId = :previousChallenge' : ''}`
+          : 'REMOVE lastCodeAt, lastChallengeId',
+        ConditionExpression: 'lastCodeAt = :now AND lastChallengeId = :challenge',
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':challenge': challengeId,
+          ...(keep ? { ':previous': previous.lastCodeAt } : {}),
+          ...(keep && previous.lastChallengeId ? { ':previousChallenge': previous.lastChallengeId } : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 export async function setChallengeOfFactor(factor: Factor, challengeId: string): Promise<void> {

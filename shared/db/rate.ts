@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tooMany } from '../http/errors.ts';
+import { ApiError, tooMany } from '../http/errors.ts';
 import { db, epochSeconds, isConditionFailure, table } from './client.ts';
 
 /**
@@ -63,12 +63,22 @@ export async function release(window: Window, now = new Date()): Promise<void> {
  * already taken), and all are given back when `work` fails, so a request that did not happen
  * (a failed delivery) costs nothing.
  */
-export async function withAllowances<T>(windows: Window[], now: Date, work: () => Promise<T>): Promise<T> {
+export async function withAllowances<T>(
+  windows: Window[],
+  now: Date,
+  work: () => Promise<T>,
+  /** What a full window answers (default: 429 rate_limited with Retry-After). */
+  refusal: (window: Window, error: ApiError) => Error = (_window, error) => error,
+): Promise<T> {
   const taken: Window[] = [];
   const giveBack = () => Promise.all(taken.map((window) => release(window, now)));
   try {
     for (const window of windows) {
-      await hit(window, now);
+      try {
+        await hit(window, now);
+      } catch (error) {
+        throw error instanceof ApiError ? refusal(window, error) : error;
+      }
       taken.push(window);
     }
     return await work();

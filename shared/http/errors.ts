@@ -50,12 +50,18 @@ export class ApiError extends Error {
 
   constructor(
     code: ErrorCode,
-    options: { message?: string; extra?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      message?: string;
+      extra?: Record<string, unknown>;
+      cause?: unknown;
+      /** API.md: `delivery_failed` is 502 (the provider failed) or 503 (sends are paused). */
+      status?: 503;
+    } = {},
   ) {
     super(options.message ?? errorCatalogue[code].message, { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
-    this.status = errorCatalogue[code].status;
+    this.status = options.status ?? errorCatalogue[code].status;
     this.extra = options.extra ?? {};
   }
 }

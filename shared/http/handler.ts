@@ -4,11 +4,12 @@ import type { z } from 'zod';
 import type { AccessClaims } from '../auth/bearer.ts';
 import { config } from '../config.ts';
 import type { PendingLogin } from '../db/logins.ts';
+import { clientKey } from './client-address.ts';
 import { corsHeaders } from './cors.ts';
 import { ApiError } from './errors.ts';
 import { securityHeaders } from './headers.ts';
 import { errorFields, log } from './logger.ts';
-import type { Route } from './route.ts';
+import type { IpLimit, Route } from './route.ts';
 
 /** API.md: bodies over 16 KiB are refused before parsing, so no handler sees a huge input. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -107,6 +108,33 @@ const parseAndValidate = (route: Route): Middleware => ({
   },
 });
 
+function ipWindow(group: IpLimit, ip: string) {
+  const c = config();
+  const [seconds, limit] = {
+    signup: [3600, c.ipSignupsPerHour],
+    login: [60, c.ipLoginsPerMinute],
+    codeCheck: [60, c.ipCodeChecksPerMinute],
+    passwordReset: [3600, c.ipPasswordResetsPerHour],
+    invite: [3600, c.ipInvitesPerHour],
+  }[group] as [number, number];
+  return { scope: `ip-${group}`, key: clientKey(ip), seconds, limit };
+}
+
+/**
+ * Per-IP limits first: a script's surplus costs one conditional write and learns nothing, not
+ * even whether its token or body was good. The address is API Gateway's sourceIp (the TCP
+ * peer it saw), never a header the client sets.
+ */
+const limitByIp = (route: Route): Middleware => ({
+  before: async (request) => {
+    if (!route.ipLimit) return;
+    const { hit } = await import('../db/rate.ts');
+    await hit(ipWindow(route.ipLimit, sourceIp(request.event)));
+  },
+});
+
+const sourceIp = (event: Event) => event.requestContext?.http?.sourceIp ?? '';
+
 /** Bearer routes authenticate before the body is even parsed: strangers learn nothing about it. */
 const authenticateBearer = (route: Route): Middleware => ({
   before: async (request) => {
@@ -180,13 +208,14 @@ const respond = (route: Route & { name?: string }): Middleware => {
 };
 
 /**
- * The one middy composition every function uses: respond (errors, headers, logs) → bearer
- * authentication → parse and validate → mfaToken authentication → the handler. Handlers return `{ status, body }` and throw
+ * The one middy composition every function uses: respond (errors, headers, logs) → per-IP
+ * limit → bearer authentication → parse and validate → mfaToken authentication → the handler. Handlers return `{ status, body }` and throw
  * `ApiError`s; they never build responses or status codes themselves.
  */
 export function http<R extends Route>(route: R, main: (request: HttpRequest<R>) => Promise<HttpResult>) {
   return middy<Event, Result, Error, Context>()
     .use(respond(route))
+    .use(limitByIp(route))
     .use(authenticateBearer(route))
     .use(parseAndValidate(route))
     .use(authenticateLogin(route))
@@ -199,7 +228,7 @@ export function http<R extends Route>(route: R, main: (request: HttpRequest<R>) 
         auth: state.auth,
         login: state.login,
         requestId: event.requestContext?.requestId ?? context.awsRequestId,
-        ip: event.requestContext?.http?.sourceIp ?? '',
+        ip: sourceIp(event),
         userAgent: header(event, 'user-agent') ?? '',
         headers: event.headers ?? {},
       } as HttpRequest<R>);

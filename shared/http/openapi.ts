@@ -53,18 +53,23 @@ function errorResponses(route: Route): Record<string, unknown> {
   const codes = new Set<string>(['internal_error', ...(route.errors ?? [])]);
   if (route.body) codes.add('invalid_json').add('invalid_request').add('payload_too_large');
   if (route.auth === 'bearer' || route.auth === 'enrollment') codes.add('unauthorized').add('forbidden');
+  if (route.ipLimit) codes.add('rate_limited');
   const byStatus = new Map<number, string[]>();
   for (const code of codes) {
     const entry = errorCatalogue[code as keyof typeof errorCatalogue];
     if (!entry) throw new Error(`Route ${route.method} ${route.path} names unknown error code ${code}`);
     byStatus.set(entry.status, [...(byStatus.get(entry.status) ?? []), code]);
   }
+  // The SMS circuit breaker: the same code as a failed delivery, as 503 with Retry-After.
+  if (codes.has('delivery_failed') && route.permissions.includes('sns:publish')) {
+    byStatus.set(503, ['delivery_failed']);
+  }
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => [
       String(status),
       {
         description: `Error: ${list.sort().join(', ')}`,
-        ...(status === 429
+        ...(status === 429 || status === 503
           ? {
               headers: {
                 'Retry-After': {

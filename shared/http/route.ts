@@ -19,6 +19,13 @@ export type Permission =
   | 'sns:publish'
   | 'ses:send';
 
+/**
+ * Per-IP request limits (DESIGN "Limits"): the route group a route's requests are counted in,
+ * per client address, before anything else runs. Set on the public routes an attacker scripts:
+ * sign-up, login, code checks, password reset and invitations.
+ */
+export type IpLimit = 'signup' | 'login' | 'codeCheck' | 'passwordReset' | 'invite';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ResponseSpec {
@@ -39,6 +46,7 @@ export interface Route {
   query?: z.ZodType;
   params?: z.ZodType;
   responses: Readonly<Record<number, ResponseSpec>>;
+  ipLimit?: IpLimit;
   /** Error codes of API.md this route can answer with, for the OpenAPI document. */
   errors?: readonly ErrorCode[];
 }

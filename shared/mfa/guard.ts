@@ -1,6 +1,7 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { notifyOwner } from '../auth/security-notice.ts';
 import { config } from '../config.ts';
-import { table } from '../db/client.ts';
+import { db, table } from '../db/client.ts';
 import { recordEvent } from '../db/events.ts';
 import { type Reservation, reserveAttempt } from '../db/guard.ts';
 import type { User } from '../db/users.ts';
@@ -20,6 +21,14 @@ export function reserveMfaAttempt(userId: string, now = new Date()): Promise<Res
     { maxFailures: mfaMaxFailures, lockSeconds: mfaLockSeconds, growth: true },
     now,
   );
+}
+
+/** When the user's MFA is locked (by confirmed failures), else undefined: one read. */
+export async function mfaLockedUntil(userId: string, now = new Date()): Promise<Date | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: key(userId), ConsistentRead: true }));
+  const until = out.Item?.lockedUntil as string | undefined;
+  if (!until || out.Item?.lockPending || until <= now.toISOString()) return undefined;
+  return new Date(until);
 }
 
 /** Transaction item: the code was right, so the consecutive failures end with this write. */

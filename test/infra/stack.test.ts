@@ -10,6 +10,7 @@ import { kmsPurposes, type MfaStackProps, repoRoot } from '../../infra/aws/stack
 import { tableDefinition } from '../../shared/db/table.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
 import type { Permission, Route } from '../../shared/http/route.ts';
+import { SMS_BREAKER_OPEN } from '../../shared/notify/send-budget.ts';
 import { build, functionFor, props, roleStatements, synth } from './support.ts';
 
 /**
@@ -308,6 +309,46 @@ describe('SMS safety', () => {
     }
   });
 
+  it('counts the open SMS circuit breaker in the log of every function that texts, and alarms on the first', () => {
+    const texting = routeList.filter((route) => route.permissions.includes('sns:publish'));
+    expect(texting.length).toBeGreaterThan(0);
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    expect(filters).toHaveLength(texting.length);
+    for (const filter of filters) {
+      expect(filter.Properties.FilterPattern).toBe(`{ $.message = "${SMS_BREAKER_OPEN}" }`);
+      expect(filter.Properties.MetricTransformations).toEqual([
+        { MetricNamespace: 'ServerlessMfa/test', MetricName: 'SmsBreakerOpen', MetricValue: '1' },
+      ]);
+    }
+    // Each filter watches one texting function's own log group.
+    const groups = new Set(filters.map((filter) => JSON.stringify(filter.Properties.LogGroupName)));
+    expect(groups.size).toBe(texting.length);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ServerlessMfa/test',
+      MetricName: 'SmsBreakerOpen',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('passes the SMS breaker settings to every function; without them, the defaults of shared/config.ts', () => {
+    const envOf = (template: ReturnType<typeof synth>) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((fn) => fn.Properties.Environment?.Variables)
+        .filter((variables) => variables?.TABLE_NAME);
+    const set = envOf(synth({ smsBreaker: { perHour: 40, perDay: 300, perCountryPerHour: 20 } }));
+    expect(set.length).toBe(routeList.length);
+    for (const variables of set) {
+      expect(variables).toMatchObject({
+        SMS_PER_HOUR: '40',
+        SMS_PER_DAY: '300',
+        SMS_PER_COUNTRY_PER_HOUR: '20',
+      });
+    }
+    for (const variables of envOf(template)) expect(variables).not.toHaveProperty('SMS_PER_HOUR');
+  });
+
   it('sends the alarms to the given topic', () => {
     const topic = 'arn:aws:sns:eu-west-1:123456789012:on-call';
     const alarms = synth({ alarmTopicArn: topic }).findResources('AWS::CloudWatch::Alarm');
@@ -335,6 +376,16 @@ describe('props', () => {
     ['a zero SMS budget', { smsMonthlySpendLimitUsd: 0 }, /smsMonthlySpendLimitUsd/],
     ['a fractional SMS budget', { smsMonthlySpendLimitUsd: 2.5 }, /smsMonthlySpendLimitUsd/],
     ['a topic that is no ARN', { alarmTopicArn: 'on-call' }, /alarmTopicArn/],
+    [
+      'a zero SMS breaker',
+      { smsBreaker: { perHour: 0, perDay: 10, perCountryPerHour: 5 } },
+      /smsBreaker.perHour/,
+    ],
+    [
+      'a fractional SMS breaker',
+      { smsBreaker: { perHour: 10, perDay: 10, perCountryPerHour: 2.5 } },
+      /smsBreaker.perCountryPerHour/,
+    ],
     ['a plain-http app URL', { appUrl: 'http://app.example.com' }, /appUrl/],
     ['an app URL with a fragment', { appUrl: 'https://app.example.com/#/x' }, /appUrl/],
   ];

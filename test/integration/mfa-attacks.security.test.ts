@@ -114,8 +114,10 @@ describe('double spending under parallel requests', () => {
     expect((await verify({ mfaToken: next, challengeId: started.body.challengeId, code })).body).toEqual(
       answers.challengeExpired,
     );
-    // And the burst left the user able to log in: the winner's success cleared the guard.
+    // And the burst left the user able to log in: the winner's success cleared the guard. The
+    // factor's code was used, so its next one goes out at once (no resend cooldown).
     const fresh = await challenge(next, sms.factorId);
+    expect(fresh.status).toBe(201);
     expect(
       (await verify({ mfaToken: next, challengeId: fresh.body.challengeId, code: await smsCode(sms.phone) }))
         .body,
@@ -458,11 +460,13 @@ describe('cross use of codes and challenges', () => {
   it('a code of one challenge does not work on another: it is just a wrong code there', async () => {
     const user = await account();
     const sms = await enrollSms(user);
+    // Two phones: a second challenge for the same factor would void the first.
+    const other = await enrollSms(user);
     const token = await mfaToken(user.email);
     const first = await challenge(token, sms.factorId);
     const firstCode = await smsCode(sms.phone);
-    const second = await challenge(token, sms.factorId);
-    const secondCode = await smsCode(sms.phone);
+    const second = await challenge(token, other.factorId);
+    const secondCode = await smsCode(other.phone);
     // Codes are digested with their challenge id. The second challenge is live and this user's,
     // so the first code is a wrong guess there (401, counted), not a 410.
     const carried = await verify({ mfaToken: token, challengeId: second.body.challengeId, code: firstCode });

@@ -2,7 +2,8 @@
  * How many DynamoDB calls the verify step makes (a regression guard for latency and cost; one
  * call is one round trip, and the transaction is billed per item).
  *
- * It documents the design (DESIGN "Flows", principle 3): reads of the login, the user and the
+ * It documents the design (DESIGN "Flows", principle 3): the client address's per-IP window
+ * (one conditional write, before anything else); reads of the login, the user and the
  * factor; conditional writes that reserve an attempt BEFORE the code is checked (the user's MFA
  * guard, and for a challenge its own attempt count), so parallel guesses cannot exceed the
  * limits; then ONE transaction that uses up the proof (challenge marked used / TOTP step
@@ -30,7 +31,7 @@ type Input = {
 
 /** `USER#01H…` / `FACTOR#01H…` → `USER/FACTOR`: the kind of item, without ids. */
 const kind = (key: { pk?: string; sk?: string } | undefined) =>
-  `${String(key?.pk).split('#')[0]}/${String(key?.sk).split('#')[0]}`;
+  `${String(key?.pk).split('#')[0]}/${/^\d+$/.test(String(key?.sk)) ? 'WINDOW' : String(key?.sk).split('#')[0]}`;
 
 function describeCall(command: { constructor: { name: string }; input: unknown }): string {
   const name = command.constructor.name.replace(/Command$/, '');
@@ -74,7 +75,7 @@ beforeAll(async () => {
 });
 
 describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
-  it('an SMS challenge: 4 reads, 2 conditional writes, 1 transaction', async () => {
+  it('an SMS challenge: 4 reads, 3 conditional writes, 1 transaction', async () => {
     const user = await account();
     const sms = await enrollSms(user);
     const token = await mfaToken(user.email);
@@ -88,23 +89,24 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
     });
     console.log('verify, SMS challenge:', summary(calls), calls);
 
-    expect(calls.slice(0, 5)).toEqual([
+    expect(calls.slice(0, 6)).toEqual([
+      'Update RATE/WINDOW (conditional)', // the per-IP limit of code checks, before anything else
       'Get MFATOKEN/LOGIN', // the mfaToken's login (authentication middleware)
       'Get USER/PROFILE', // the user
       'Update CHALLENGE/CHALLENGE (conditional)', // reserve an attempt of the challenge (also: live, the caller's)
       'Get USER/FACTOR', // the factor, still active
       'Update MFAGUARD/MFA (conditional)', // reserve an attempt of the user's guard, right before comparing
     ]);
-    expect(calls[5]).toMatch(/^TransactWrite \[/);
-    expect(calls[5]).toContain('Update CHALLENGE/CHALLENGE'); // marked used, if the code is still current
-    expect(calls[5]).toContain('Delete MFAGUARD/MFA'); // a success clears the failures
-    expect(calls[5]).toContain('Delete MFATOKEN/LOGIN'); // the login is used up
-    expect(calls[5]).toContain('Put SESSION/SESSION');
-    expect(calls[6]).toBe('Get USER/PROFILE'); // the password version, after the commit
-    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 2, transactions: 1, total: 7 });
+    expect(calls[6]).toMatch(/^TransactWrite \[/);
+    expect(calls[6]).toContain('Update CHALLENGE/CHALLENGE'); // marked used, if the code is still current
+    expect(calls[6]).toContain('Delete MFAGUARD/MFA'); // a success clears the failures
+    expect(calls[6]).toContain('Delete MFATOKEN/LOGIN'); // the login is used up
+    expect(calls[6]).toContain('Put SESSION/SESSION');
+    expect(calls[7]).toBe('Get USER/PROFILE'); // the password version, after the commit
+    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 3, transactions: 1, total: 8 });
   });
 
-  it('an authenticator code (factorId, no challenge): 4 reads, 1 conditional write, 1 transaction', async () => {
+  it('an authenticator code (factorId, no challenge): 4 reads, 2 conditional writes, 1 transaction', async () => {
     const user = await account();
     const totp = await enrollTotp(user);
     const calls = await measure({
@@ -114,16 +116,17 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
     });
     console.log('verify, TOTP factor:', summary(calls), calls);
 
-    expect(calls.slice(0, 4)).toEqual([
+    expect(calls.slice(0, 5)).toEqual([
+      'Update RATE/WINDOW (conditional)',
       'Get MFATOKEN/LOGIN',
       'Get USER/PROFILE',
       'Get USER/FACTOR', // the sealed secret (decrypted with the cached data key: no KMS call)
       'Update MFAGUARD/MFA (conditional)',
     ]);
-    expect(calls[4]).toMatch(/^TransactWrite \[/);
-    expect(calls[4]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
-    expect(calls[4]).toContain('Delete MFATOKEN/LOGIN');
-    expect(calls[5]).toBe('Get USER/PROFILE');
-    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 1, transactions: 1, total: 6 });
+    expect(calls[5]).toMatch(/^TransactWrite \[/);
+    expect(calls[5]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
+    expect(calls[5]).toContain('Delete MFATOKEN/LOGIN');
+    expect(calls[6]).toBe('Get USER/PROFILE');
+    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 2, transactions: 1, total: 7 });
   });
 });

@@ -621,19 +621,19 @@ describe('factor-type downgrade: a policy may make MFA stronger, never switch it
       expect(sent.status).toBe(201);
       return { challengeId: sent.body.challengeId, code: await smsCode(sms.phone) };
     };
-    const forRegeneration = await smsProof();
-    const forRemoval = await smsProof();
+    // One proof for both: a refusal does not spend it.
+    const proof = await smsProof();
     await setPolicy(owner.accessToken, orgId, { mode: 'required', allowedFactorTypes: ['totp'] });
 
     const regenerated = await call('POST', '/v1/mfa/recovery-codes', {
       token: user.accessToken,
-      body: { verification: forRegeneration },
+      body: { verification: proof },
     });
     expect(regenerated.status).toBe(403);
     expect(regenerated.body).toEqual(orgErrors.factorTypeNotAllowed);
     const removed = await call('DELETE', `/v1/mfa/factors/${sms.factorId}`, {
       token: user.accessToken,
-      body: { verification: forRemoval },
+      body: { verification: proof },
     });
     expect(removed.status).toBe(403);
     expect(removed.body).toEqual(orgErrors.factorTypeNotAllowed);

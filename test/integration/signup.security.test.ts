@@ -138,8 +138,9 @@ describe('sign-up answers tell nobody which addresses have accounts', () => {
       const { emails: _e, ...other } = seen[label] as NonNullable<(typeof seen)['new']>;
       expect(other).toEqual(fresh);
     }
-    // The address's daily allowance, two reads (pointer, profile), one transaction.
-    expect(fresh.calls).toEqual(['Update', 'Get', 'Get', 'TransactWrite']);
+    // The client's per-IP sign-up window, the address's daily allowance and the client's code
+    // sends, two reads (pointer, profile), one transaction.
+    expect(fresh.calls).toEqual(['Update', 'Update', 'Update', 'Get', 'Get', 'TransactWrite']);
     // One email each: a code to the new and the unverified address, a notice to the owner.
     expect(seen.new?.emails).toEqual([SUBJECT.code]);
     expect(seen.unverified?.emails).toEqual([SUBJECT.code]);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { inject } from 'vitest';
 
@@ -10,24 +11,71 @@ export interface Answer {
   body: any;
 }
 
-/** A request to the local runtime over real HTTP. */
-export async function call(
+/**
+ * A loopback address of its own for a request: the whole 127.0.0.0/8 is this machine, so each
+ * test client looks like another client to the per-IP limits, which stay as configured (the
+ * tests that are about them pick their addresses with `from`).
+ */
+export function someClientAddress(): string {
+  const byte = () => 1 + Math.floor(Math.random() * 254);
+  return `127.${byte()}.${byte()}.${byte()}`;
+}
+
+/** A request to the local runtime over real HTTP, from `from` (default: a fresh loopback address). */
+export function call(
   method: string,
   path: string,
-  options: { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> } = {},
+  options: {
+    body?: unknown;
+    rawBody?: string;
+    token?: string;
+    headers?: Record<string, string>;
+    from?: string;
+  } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
+  // fetch() sent one; the session and event records keep it, so the tests still see one.
+  const headers: Record<string, string> = { 'user-agent': 'vitest', ...options.headers };
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(`${runtime().apiUrl}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
+  const url = new URL(`${runtime().apiUrl}${path}`);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method,
+        // Explicit: Node sends a DELETE body without a length, and then no body at all.
+        headers: {
+          ...headers,
+          host: url.host,
+          ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+        },
+        localAddress: options.from ?? someClientAddress(),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const one of [value ?? []].flat()) answerHeaders.append(name, one);
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: answerHeaders,
+            body: text ? JSON.parse(text) : undefined,
+          });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
   });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
 export const uniqueEmail = (tag = 'user') => `${tag}-${randomUUID()}@example.com`;
@@ -99,7 +147,14 @@ export function apiEvent(
       apiId: 'test',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
+      // A client of its own per event (TEST-NET-3 addresses), as `call` does on loopback.
+      http: {
+        method,
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: `203.0.113.${1 + Math.floor(Math.random() * 254)}`,
+        userAgent: 'vitest',
+      },
       requestId: randomUUID(),
       routeKey: `${method} ${path}`,
       stage: '$default',
