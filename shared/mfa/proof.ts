@@ -120,7 +120,8 @@ async function evaluate(
         items: [useRecoveryCode(user.userId, codeDigestValue)],
         method: 'recovery',
         recoveryCodesRemaining: codes.size - 1,
-        conflict: new ApiError('code_invalid', { extra: { attemptsRemaining: 0 } }),
+        // Lost to its twin sent at the same moment: the same answer as a replay after it.
+        conflict: replayed(),
       },
     };
   }

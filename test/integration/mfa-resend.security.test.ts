@@ -142,6 +142,32 @@ describe('resend', () => {
     );
   });
 
+  it('cooldown bypass: after the cooldown, a new challenge for the factor (another login) voids the previous one and its code', async () => {
+    const user = await account();
+    const sms = await enrollSms(user);
+    const firstLogin = await mfaToken(user.email);
+    const first = await startInProcess(firstLogin, sms.factorId);
+    expect(first.status).toBe(201);
+    const firstCode = await smsCode(sms.phone);
+    // Inside the cooldown: refused, whichever login asks.
+    const secondLogin = await mfaToken(user.email);
+    expect((await startInProcess(secondLogin, sms.factorId)).body.error.code).toBe('resend_too_soon');
+
+    await sleep(AFTER_COOLDOWN_MS);
+    const second = await startInProcess(secondLogin, sms.factorId);
+    expect(second.status).toBe(201);
+    expect(await getChallenge(first.body.challengeId)).toBeUndefined();
+    // The first code no longer works anywhere: its challenge is gone (410), and on the new
+    // challenge it is just a wrong code.
+    expect(
+      (await verify({ mfaToken: firstLogin, challengeId: first.body.challengeId, code: firstCode })).body,
+    ).toEqual(answers.challengeExpired);
+    const secondCode = await smsCode(sms.phone);
+    expect(
+      (await verify({ mfaToken: secondLogin, challengeId: second.body.challengeId, code: secondCode })).body,
+    ).toEqual(answers.authenticated);
+  });
+
   it('a resend does not reset attempts: 3 wrong, resend, 2 wrong, and the challenge is burned', async () => {
     const user = await account();
     const sms = await enrollSms(user);

@@ -49,6 +49,15 @@ export function uniquePhone(): string {
   return `+316${range}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 }
 
+/**
+ * A unique British mobile number (07400–07449: mobile in libphonenumber's full metadata), for
+ * tests that text many numbers: the SMS breaker counts per country, and the rest of the run
+ * texts Dutch numbers.
+ */
+export function uniqueGbPhone(): string {
+  return `+44744${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+}
+
 /** The code an authenticator app shows for `secret` at `now` (or a step before/after). */
 export function appCode(secret: string, now = new Date(), stepOffset = 0): string {
   return totp(base32Decode(secret), new Date(now.getTime() + stepOffset * 30_000));

@@ -12,7 +12,7 @@ const route = {
   auth: 'none',
   permissions: [],
   summary: 'test',
-  body: z.strictObject({ mode: z.enum(['ok', 'crash', 'locked']) }),
+  body: z.strictObject({ mode: z.enum(['ok', 'crash', 'locked', 'paused']) }),
   responses: { 200: { description: 'ok' } },
 } as const satisfies Route;
 
@@ -21,6 +21,9 @@ const handler = http(route, async ({ body }) => {
     throw new Error('database password is hunter2 at 10.0.0.1');
   }
   if (body.mode === 'locked') throw tooMany('locked', 61.2);
+  if (body.mode === 'paused') {
+    throw new ApiError('delivery_failed', { status: 503, message: 'Paused.', extra: { retryAfter: 120 } });
+  }
   return { status: 200, body: { mode: body.mode } };
 });
 
@@ -66,6 +69,15 @@ describe('http(): one composition maps every outcome', () => {
     expect(result.statusCode).toBe(429);
     expect(result.headers?.['retry-after']).toBe('62');
     expect(JSON.parse(result.body as string).error.retryAfter).toBe(62);
+  });
+
+  it('the open SMS breaker is 503 delivery_failed with Retry-After and the request id', async () => {
+    const result = await invoke('{"mode":"paused"}');
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('120');
+    expect(JSON.parse(result.body as string)).toEqual({
+      error: { code: 'delivery_failed', message: 'Paused.', retryAfter: 120, requestId: expect.any(String) },
+    });
   });
 
   it.each([

@@ -127,6 +127,9 @@ describe('only numbers that receive SMS (SMS pumping: premium and shared-cost nu
   it.each([
     ['NL', '12345'],
     ['DE', '12345'],
+    ['GB', '12345'],
+    ['US', '12345'],
+    ['US', '555-0123'],
   ])('%s %s is too short: invalid_phone_number', (country, phoneNumber) => {
     expect(codeOf(() => normalisePhoneNumber({ phoneNumber, country }))).toBe('invalid_phone_number');
   });

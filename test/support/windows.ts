@@ -1,0 +1,12 @@
+import { sleep } from './mfa.ts';
+
+/**
+ * Limits count in fixed windows (shared/db/rate.ts). A test that fills one must not straddle
+ * its end, or the next window would take what the test expects refused: when fewer than
+ * `marginSeconds` are left of the current window, wait for the next one to begin.
+ */
+export async function clearOfWindowEdge(windowSeconds: number, marginSeconds: number): Promise<void> {
+  const intoWindow = (Date.now() / 1000) % windowSeconds;
+  const left = windowSeconds - intoWindow;
+  if (left < marginSeconds) await sleep(left * 1000 + 50);
+}
