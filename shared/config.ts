@@ -108,6 +108,9 @@ const schema = z.object({
   SUPPORT_URL: optional(z.url({ protocol: /^https?$/ })),
 });
 
+/** The names of every setting (the README documents each one; a unit test holds it to that). */
+export const settingNames = Object.keys(schema.shape);
+
 export type Config = {
   tableName: string;
   kmsKeyId: string;

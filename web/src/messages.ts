@@ -74,6 +74,9 @@ export function describe(error: unknown, context?: string): string {
     case 'resend_too_soon':
       return `Wait ${wait} before asking for another code.`;
     case 'delivery_failed':
+      // 503 with a wait: the service paused text messages (its SMS budget), nothing failed here.
+      if (retryAfter)
+        return `Text messages are paused for a while. Try again in ${wait}, or choose another way.`;
       if (emailed) return 'The email could not be sent. Nothing was used up: try again in a moment.';
       return 'The code could not be delivered. Nothing was used up: try again, or choose another way.';
     case 'mfa_token_invalid':
@@ -90,6 +93,8 @@ export function describe(error: unknown, context?: string): string {
       return 'Your organisation does not allow this kind of factor. Choose another one.';
     case 'invalid_phone_number':
       return 'That phone number is not valid for the chosen country. Check the number and the country.';
+    case 'phone_number_not_mobile':
+      return 'This number cannot receive text messages (a landline, premium-rate or toll-free number). Use a mobile number.';
     case 'country_not_allowed':
       return 'Text messages cannot be sent to this country. Use an authenticator app or another number.';
     case 'already_exists':
@@ -107,7 +112,10 @@ export function describe(error: unknown, context?: string): string {
         ? 'You already belong to an organisation.'
         : 'That address already belongs to a member of this organisation.';
     case 'forbidden':
-      return 'You are not allowed to do this: only owners and admins can.';
+      // The server names the rule when there is one (only the owner weakens the policy, …).
+      return error.message && error.message !== 'You are not allowed to do this.'
+        ? error.message
+        : 'You are not allowed to do this: only owners and admins can.';
     case 'not_found':
       return error.message && error.message !== 'Not found.'
         ? error.message

@@ -17,15 +17,40 @@ import { factorNames } from '../messages.ts';
 import { go } from '../nav.ts';
 import type {
   EventPage,
+  FactorList,
   FactorType,
   Member,
   MemberInvited,
   MfaPolicy,
   Org,
   PendingInvitation,
+  Verification,
 } from '../types.ts';
 import { eventItem, eventsCard } from './account.ts';
 import { signInScreen } from './auth.ts';
+import { confirmIdentity } from './verify.ts';
+
+/**
+ * Runs `act`; when the server asks for a step-up (`verification_required`), asks for a proof of
+ * one of the caller's factors and runs `act` again with it.
+ */
+async function withStepUp(
+  act: (verification?: Verification) => Promise<void>,
+  text: { title: string; explain: string; submit: string },
+): Promise<void> {
+  try {
+    await act();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'verification_required') throw error;
+    const { factors } = await api<FactorList>('GET', '/v1/mfa/factors');
+    confirmIdentity({
+      ...text,
+      factors: factors.filter((factor) => factor.status === 'active'),
+      cancel: () => void go('/org'),
+      act: (verification) => act(verification),
+    });
+  }
+}
 
 const modes: { mode: MfaPolicy['mode']; label: string; hint: string }[] = [
   { mode: 'off', label: 'Off', hint: 'Members sign in with a password, unless they turn MFA on themselves.' },
@@ -150,18 +175,28 @@ function policyForm(org: Org): HTMLElement {
       ],
       action: async (form) => {
         const mode = (form.elements.namedItem('mode') as RadioNodeList).value as MfaPolicy['mode'];
-        const answer = await api<{ policy: MfaPolicy }>(
-          'PUT',
-          `/v1/orgs/${encodeURIComponent(org.orgId)}/mfa-policy`,
-          {
-            mode,
-            allowedFactorTypes: types.filter(({ input }) => input.checked).map(({ type }) => type),
-            rememberDeviceDays: Number(remember.value),
-            graceDays: Number(grace.value),
-          },
-        );
-        await go('/org');
-        flash(`MFA policy saved: ${answer.policy.mode}.`);
+        const asked = {
+          mode,
+          allowedFactorTypes: types.filter(({ input }) => input.checked).map(({ type }) => type),
+          rememberDeviceDays: Number(remember.value),
+          graceDays: Number(grace.value),
+        };
+        const save = async (verification?: Verification) => {
+          const answer = await api<{ policy: MfaPolicy }>(
+            'PUT',
+            `/v1/orgs/${encodeURIComponent(org.orgId)}/mfa-policy`,
+            verification ? { ...asked, verification } : asked,
+          );
+          await go('/org');
+          flash(`MFA policy saved: ${answer.policy.mode}.`);
+        };
+        // Weakening the policy (owner only) takes a proof of a factor made now, unless this
+        // session proved one minutes ago.
+        await withStepUp(save, {
+          title: 'Weaken the MFA policy',
+          explain: 'A weaker policy applies to everyone, you included. Confirm it is you.',
+          submit: 'Save policy',
+        });
       },
       onError: (error, box) => {
         showError(box, error);
@@ -336,12 +371,20 @@ function confirmReset(org: Org, member: Member): void {
       confirm.disabled = true;
       box.textContent = '';
       try {
-        await api(
-          'POST',
-          `/v1/orgs/${encodeURIComponent(org.orgId)}/members/${encodeURIComponent(member.userId)}/mfa-reset`,
-        );
-        await go('/org');
-        flash(`MFA was reset for ${member.email}. They were signed out everywhere and emailed.`);
+        const reset = async (verification?: Verification) => {
+          await api(
+            'POST',
+            `/v1/orgs/${encodeURIComponent(org.orgId)}/members/${encodeURIComponent(member.userId)}/mfa-reset`,
+            verification ? { verification } : undefined,
+          );
+          await go('/org');
+          flash(`MFA was reset for ${member.email}. They were signed out everywhere and emailed.`);
+        };
+        await withStepUp(reset, {
+          title: `Reset MFA for ${member.email}`,
+          explain: 'Resetting someone’s sign-in methods needs a proof of your own. Confirm it is you.',
+          submit: 'Reset MFA',
+        });
       } catch (error) {
         confirm.disabled = false;
         showError(box, error, 'reset');
