@@ -78,6 +78,49 @@ export async function putChallenge(challenge: Challenge): Promise<void> {
   await db.send(new PutCommand(challengePut(challenge).Put));
 }
 
+/**
+ * The one live password reset of an address: `RESET#<address>` / `RESET` names it. Each new
+ * reset replaces it and deletes the one it named, for every address alike (with or without an
+ * account), so an older reset's code stops working and the answers still tell nobody which
+ * addresses have accounts.
+ */
+export interface CurrentReset {
+  resetId: string;
+  expiresAt: string;
+}
+
+const resetKey = (email: string) => ({ pk: `RESET#${email}`, sk: 'RESET' });
+
+export async function currentReset(email: string): Promise<CurrentReset | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: resetKey(email), ConsistentRead: true }),
+  );
+  return out.Item ? { resetId: out.Item.resetId, expiresAt: out.Item.expiresAt } : undefined;
+}
+
+/**
+ * Items that make `next` the address's reset: conditional on the one read before (a parallel
+ * request that replaced it first wins), and the end of that one's code.
+ */
+export function replaceReset(email: string, next: Challenge, seen: CurrentReset | undefined) {
+  return [
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          ...resetKey(email),
+          resetId: next.challengeId,
+          expiresAt: next.expiresAt,
+          ttl: epochSeconds(new Date(next.expiresAt)) + 3600,
+        },
+        ConditionExpression: seen ? 'resetId = :seen' : 'attribute_not_exists(pk)',
+        ...(seen ? { ExpressionAttributeValues: { ':seen': seen.resetId } } : {}),
+      },
+    },
+    ...(seen ? [voidChallenge(seen.resetId)] : []),
+  ];
+}
+
 /** Transaction item ending a challenge whatever its state (a replaced sign-up's code dies with it). */
 export function voidChallenge(challengeId: string) {
   return { Delete: { TableName: table(), Key: key(challengeId) } };

@@ -91,12 +91,13 @@ describe('reset answers tell nobody which addresses have accounts', () => {
       const { emails: _e, ...other } = seen[label] as NonNullable<(typeof seen)['unknown']>;
       expect(other).toEqual(unknown);
     }
-    // Per-IP reset window, the address's allowance, the client's code sends; two reads; one
-    // transaction.
+    // The per-IP reset window; the address's current reset; the address's allowance, the
+    // client's code sends; two reads; one transaction.
     expect(unknown).toMatchObject({
       status: 202,
       calls: [
         'UpdateCommand',
+        'GetCommand',
         'UpdateCommand',
         'UpdateCommand',
         'GetCommand',
@@ -124,6 +125,59 @@ describe('reset answers tell nobody which addresses have accounts', () => {
       body: answers.tooManyAttempts,
     });
     expect(await confirmReset(decoy.body.resetId, real.code)).toMatchObject({ status: 429 });
+  });
+});
+
+describe('only the newest reset of an address has a working code', () => {
+  it('stale code: an older reset email (intercepted, or left in a mailbox) stops working once a newer reset is asked for', async () => {
+    const user = await account();
+    const older = await resetFor(user.email);
+    const newer = await resetFor(user.email);
+    expect(newer.resetId).not.toBe(older.resetId);
+    expect(await confirmReset(older.resetId, older.code)).toMatchObject({
+      status: 410,
+      body: answers.challengeExpired,
+    });
+    expect((await confirmReset(newer.resetId, newer.code)).status).toBe(200);
+    expect((await logIn(user.email, NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('enumeration: an address without an account has its older reset ended alike', async () => {
+    const real = (await account()).email;
+    const ghost = uniqueEmail('ghost');
+    const olderReal = await requestReset(real);
+    const olderGhost = await requestReset(ghost);
+    await requestReset(real);
+    await requestReset(ghost);
+    const wrong = otherThan(await lastEmailCode(real));
+    const onReal = await confirmReset(olderReal.body.resetId, wrong);
+    const onGhost = await confirmReset(olderGhost.body.resetId, wrong);
+    expect(onReal).toMatchObject({ status: 410, body: answers.challengeExpired });
+    expect(onGhost).toEqual(onReal);
+  });
+
+  it('double click: 5 parallel resets of one address (its whole daily allowance) leave exactly one live reset, and its code works', async () => {
+    const user = await account();
+    const started = await Promise.all(Array.from({ length: 5 }, () => requestReset(user.email)));
+    expect(started.map((answer) => answer.status)).toEqual(Array(5).fill(202));
+    const ids = [...new Set(started.map((answer) => answer.body.resetId as string))];
+    const wrong = otherThan(await lastEmailCode(user.email));
+    const probes = await Promise.all(ids.map((id) => confirmReset(id, wrong)));
+    const live = ids.filter((_, i) => probes[i]?.status === 401);
+    expect(live).toHaveLength(1);
+    for (const [i, probe] of probes.entries())
+      if (ids[i] !== live[0]) expect(probe).toMatchObject({ status: 410, body: answers.challengeExpired });
+    // The live one's code is in one of the emails sent (the newest of them, as mail arrives).
+    const codes = (await emailsTo(user.email))
+      .map((mail) => /\b(\d{6})\b/.exec(mail.Body.text_part)?.[1])
+      .filter((code): code is string => Boolean(code));
+    const outcomes = [];
+    for (const code of codes.reverse()) {
+      const answer = await confirmReset(live[0] as string, code);
+      outcomes.push(answer.status);
+      if (answer.status === 200) break;
+    }
+    expect(outcomes.at(-1)).toBe(200);
   });
 });
 
