@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Route } from '../shared/http/route.ts';
 import * as me from './me/schemas.ts';
 import * as mfa from './mfa/schemas.ts';
+import * as ops from './ops/schemas.ts';
 import * as orgs from './orgs/schemas.ts';
 import {
   createSessionBody,
@@ -25,6 +26,19 @@ const readWrite = ['table:read', 'table:write'] as const;
 const sends = ['sns:publish', 'ses:send'] as const;
 // Every route that checks a code can end in a lock notice, and every factor change is emailed.
 const checksCodes = [...readWrite, ...keyring, 'ses:send'] as const;
+// A change that needs a step-up (`verification`): every way the proof can fail.
+const stepUpErrors = [
+  'verification_required',
+  'code_invalid',
+  'challenge_expired',
+  'too_many_attempts',
+  'locked',
+  'factor_type_not_allowed',
+] as const;
+// A change that binds others or hands them power: the caller's session must be aal 2 as well.
+const provenChange = ['caller_mfa_required', ...stepUpErrors] as const;
+// What an owner or admin changing the organisation or its members can meet.
+const managedChange = ['not_found', 'forbidden', ...provenChange] as const;
 
 export const routes = {
   createUser: {
@@ -302,16 +316,7 @@ export const routes = {
     params: mfa.factorIdParams,
     body: mfa.verificationBody.optional(),
     responses: { 204: { description: 'Removed.' } },
-    errors: [
-      'not_found',
-      'verification_required',
-      'code_invalid',
-      'challenge_expired',
-      'too_many_attempts',
-      'locked',
-      'factor_type_not_allowed',
-      'mfa_required_by_policy',
-    ],
+    errors: ['not_found', ...stepUpErrors, 'mfa_required_by_policy'],
   },
   regenerateRecoveryCodes: {
     method: 'POST',
@@ -322,15 +327,7 @@ export const routes = {
     summary: 'New recovery codes (the old ones stop working), with a verification.',
     body: mfa.verificationBody.optional(),
     responses: { 201: { description: 'Shown this once.', schema: mfa.recoveryCodes } },
-    errors: [
-      'verification_required',
-      'code_invalid',
-      'challenge_expired',
-      'too_many_attempts',
-      'locked',
-      'factor_type_not_allowed',
-      'not_found',
-    ],
+    errors: [...stepUpErrors, 'not_found'],
   },
   updateFactor: {
     method: 'PATCH',
@@ -342,15 +339,7 @@ export const routes = {
     params: mfa.factorIdParams,
     body: mfa.updateFactorBody,
     responses: { 200: { description: 'Renamed.', schema: mfa.factorUpdated } },
-    errors: [
-      'not_found',
-      'verification_required',
-      'code_invalid',
-      'challenge_expired',
-      'too_many_attempts',
-      'locked',
-      'factor_type_not_allowed',
-    ],
+    errors: ['not_found', ...stepUpErrors],
   },
   listDevices: {
     method: 'GET',
@@ -421,17 +410,7 @@ export const routes = {
       'Change the password (the current one, and with MFA a verification or a fresh aal 2 token); every other session ends.',
     body: me.changePasswordBody,
     responses: { 204: { description: 'Changed; the owner was emailed.' } },
-    errors: [
-      'invalid_credentials',
-      'password_too_weak',
-      'verification_required',
-      'code_invalid',
-      'challenge_expired',
-      'too_many_attempts',
-      'locked',
-      'factor_type_not_allowed',
-      'not_found',
-    ],
+    errors: ['invalid_credentials', 'password_too_weak', ...stepUpErrors, 'not_found'],
   },
   reportSecurityEvent: {
     method: 'POST',
@@ -501,17 +480,7 @@ export const routes = {
     params: orgs.orgParams,
     body: orgs.putPolicyBody,
     responses: { 200: { description: 'The policy now in force.', schema: orgs.policyAnswer } },
-    errors: [
-      'not_found',
-      'forbidden',
-      'caller_mfa_required',
-      'verification_required',
-      'code_invalid',
-      'challenge_expired',
-      'too_many_attempts',
-      'locked',
-      'factor_type_not_allowed',
-    ],
+    errors: managedChange,
   },
   addMember: {
     method: 'POST',
@@ -573,17 +542,23 @@ export const routes = {
     params: orgs.memberParams,
     body: mfa.verificationBody.optional(),
     responses: { 204: { description: 'Reset; the member was emailed.' } },
-    errors: [
-      'not_found',
-      'forbidden',
-      'caller_mfa_required',
-      'verification_required',
-      'code_invalid',
-      'challenge_expired',
-      'too_many_attempts',
-      'locked',
-      'factor_type_not_allowed',
-    ],
+    errors: managedChange,
+  },
+  resetOrgMfa: {
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/mfa-reset',
+    module: 'orgs/mfa-reset',
+    auth: 'bearer',
+    // The owner's proof: the keyring (digests) and a lock notice; each reset member is emailed.
+    permissions: checksCodes,
+    summary:
+      "Reset the MFA of every member but the caller (owner only, aal 2, step-up, the organisation's name in `confirm`): as the single reset, for each member who has something to reset.",
+    params: orgs.orgParams,
+    body: orgs.resetOrgMfaBody,
+    responses: {
+      200: { description: 'Done; each member reset was emailed.', schema: orgs.orgMfaReset },
+    },
+    errors: managedChange,
   },
   listOrgEvents: {
     method: 'GET',
@@ -591,10 +566,11 @@ export const routes = {
     module: 'orgs/events',
     auth: 'bearer',
     permissions: ['table:read'],
-    summary: "The organisation's security events, newest first (owner/admin).",
+    summary:
+      "The organisation's security events, newest first, with the actor's and the user's addresses (owner/admin).",
     params: orgs.orgParams,
     query: mfa.eventsQuery,
-    responses: { 200: { description: 'Events.', schema: mfa.eventList } },
+    responses: { 200: { description: 'Events.', schema: orgs.orgEventList } },
     errors: ['not_found', 'forbidden'],
   },
   listMyInvitations: {
@@ -620,17 +596,7 @@ export const routes = {
     params: orgs.orgParams,
     body: mfa.verificationBody.optional(),
     responses: { 200: { description: 'Joined.', schema: orgs.invitationAccepted } },
-    errors: [
-      'not_found',
-      'already_in_org',
-      'caller_mfa_required',
-      'verification_required',
-      'code_invalid',
-      'challenge_expired',
-      'too_many_attempts',
-      'locked',
-      'factor_type_not_allowed',
-    ],
+    errors: ['not_found', 'already_in_org', ...provenChange],
   },
   declineInvitation: {
     method: 'DELETE',
@@ -667,6 +633,16 @@ export const routes = {
     responses: {
       200: { description: 'The service answers.', schema: z.object({ status: z.literal('ok') }) },
     },
+  },
+  config: {
+    method: 'GET',
+    path: '/v1/config',
+    module: 'ops/config',
+    auth: 'none',
+    permissions: [],
+    summary:
+      'The public settings a client adapts to: SMS countries, factor types, password and code lengths, limits. No sign-in; `Cache-Control: public, max-age=300`.',
+    responses: { 200: { description: 'The settings in force.', schema: ops.publicConfig } },
   },
   openapi: {
     method: 'GET',

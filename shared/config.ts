@@ -21,6 +21,9 @@ const list = z
 const optional = <T extends z.ZodType>(inner: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), inner.optional());
 
+/** The longest "remember this device" a deployment or an organisation's policy may set. */
+export const REMEMBER_DEVICE_MAX_DAYS = 90;
+
 const schema = z.object({
   TABLE_NAME: z.string().min(1),
   KMS_KEY_ID: z.string().min(1),
@@ -53,7 +56,7 @@ const schema = z.object({
   MAX_ACTIVE_FACTORS: count(5),
   PENDING_FACTOR_TTL_SECONDS: seconds(15 * 60),
   MFA_TOKEN_TTL_SECONDS: seconds(10 * 60),
-  REMEMBER_DEVICE_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+  REMEMBER_DEVICE_DAYS: z.coerce.number().int().min(0).max(REMEMBER_DEVICE_MAX_DAYS).default(30),
   RECOVERY_CODE_COUNT: count(10),
   EVENT_TTL_DAYS: count(400),
 

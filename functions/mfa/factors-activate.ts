@@ -23,7 +23,7 @@ import type { RequestContext } from '../../shared/mfa/guard.ts';
 import { tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { methodOf } from '../../shared/mfa/proof.ts';
-import { matchTotpStep } from '../../shared/mfa/totp.ts';
+import { clockSkewSteps, matchTotpStep, TOTP_PERIOD_SECONDS } from '../../shared/mfa/totp.ts';
 import { routes } from '../routes.ts';
 
 /** Checks the first code; returns the items that activate the factor (and use up the code). */
@@ -36,10 +36,19 @@ async function possession(
   if (factor.type === 'totp') {
     const used = await reservePendingAttempt(factor);
     if (used === undefined) throw tooMany('too_many_attempts', 1);
-    const step = matchTotpStep(await openTotpSecret(factor), code, now);
+    const secret = await openTotpSecret(factor);
+    const step = matchTotpStep(secret, code, now);
     // Activation removes the attempt count with the rest: a right code's try goes with it.
     if (step !== undefined) return [activateFactor(factor, now, step)];
-    throw new ApiError('code_invalid', { extra: { attemptsRemaining: config().codeMaxAttempts - used } });
+    // A first code is where a phone's wrong clock shows first. Nothing is burned: the secret
+    // was just given to this very session, so a hint tells it nothing it could not compute.
+    const skew = clockSkewSteps(secret, code, now);
+    throw new ApiError('code_invalid', {
+      extra: {
+        attemptsRemaining: config().codeMaxAttempts - used,
+        ...(skew === undefined ? {} : { clockSkewSeconds: skew * TOTP_PERIOD_SECONDS }),
+      },
+    });
   }
   const id = challengeId ?? factor.challengeId;
   if (!id) throw new ApiError('challenge_expired');

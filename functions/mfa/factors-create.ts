@@ -18,7 +18,7 @@ import { findUserById, normaliseEmail, sameMailbox } from '../../shared/db/users
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { startChallenge } from '../../shared/mfa/delivery.ts';
-import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
+import { reportRecoveryUse } from '../../shared/mfa/notices.ts';
 import { normalisePhoneNumber } from '../../shared/mfa/phone.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { type Checked, checkProof } from '../../shared/mfa/proof.ts';
@@ -103,6 +103,8 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     ...(phone ? { country: phone.country } : {}),
     ...(body.replaces ? { replaces: body.replaces } : {}),
   };
+  // Recorded, not emailed: a pending factor signs nobody in until its first code, and the
+  // activation (or, unused, nothing at all) is what the owner hears of.
   const added = eventPuts({
     type: 'factor.added',
     userId: user.userId,
@@ -123,7 +125,6 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
       proof?.lost,
     );
     if (proof) await reportRecoveryUse(user, proof, context);
-    await tellOwner(user, 'factorAdded', factor, context);
     const uri = otpauthUri({ secret, issuer: config().serviceName, account: user.email });
     return {
       status: 201,
@@ -169,7 +170,6 @@ export const handler = http(routes.createFactor, async ({ body, auth, ip, userAg
     throw error;
   }
   if (proof) await reportRecoveryUse(user, proof, context);
-  await tellOwner(user, 'factorAdded', factor, context);
   return {
     status: 201,
     body: {

@@ -4,7 +4,7 @@ import { transact, without } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { reportRecoveryUse } from '../../shared/mfa/notices.ts';
+import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
 import { routes } from '../routes.ts';
 
 // A label is what the user picks a factor by at login: renaming an active one is a change to
@@ -24,5 +24,10 @@ export const handler = http(routes.updateFactor, async ({ params, body, auth, ip
     proof?.lost,
   );
   if (proof) await reportRecoveryUse(user, proof, context);
-  return { status: 200, body: { factor: publicFactor({ ...factor, label: body.label }) } };
+  const renamed = { ...factor, label: body.label };
+  // A pending factor's name is still part of setting it up; an active one's is what logins show.
+  if (factor.status === 'active' && factor.label !== body.label) {
+    await tellOwner(user, 'factorRenamed', renamed, context, factor);
+  }
+  return { status: 200, body: { factor: publicFactor(renamed) } };
 });

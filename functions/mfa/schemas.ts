@@ -11,7 +11,12 @@ export const factor = z.object({
   id: z.string(),
   type: z.enum(['totp', 'sms', 'email']),
   label: z.string(),
-  destination: z.string().nullable().describe('Masked: `+*******4567`, `j***@example.com`, null for TOTP.'),
+  destination: z
+    .string()
+    .nullable()
+    .describe(
+      'Masked: `+*******4567` (the last four digits), `c***e@example.com` (the first and last character of the local part, only the first when it has one or two), null for TOTP.',
+    ),
   status: z.enum(['pending', 'active']),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
@@ -155,18 +160,14 @@ export const eventsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
-export const eventList = z.object({
-  events: z.array(
-    z.object({
-      id: z.string(),
-      type: z.string(),
-      at: z.string(),
-      actorId: z.string(),
-      userId: z.string(),
-      ip: z.string().nullable(),
-      userAgent: z.string().nullable(),
-      details: z.record(z.string(), z.unknown()),
-    }),
-  ),
-  nextCursor: z.string().nullable(),
+export const event = z.object({
+  id: z.string(),
+  type: z.string(),
+  at: z.string(),
+  actorId: z.string(),
+  userId: z.string(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
 });
+export const eventList = z.object({ events: z.array(event), nextCursor: z.string().nullable() });

@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { REMEMBER_DEVICE_MAX_DAYS } from '../../shared/config.ts';
 import { emailAddress } from '../../shared/http/schemas.ts';
 import { verification } from '../../shared/mfa/schemas.ts';
+import { event } from '../mfa/schemas.ts';
 
 const orgId = z.string().min(1).max(64);
 const factorType = z.enum(['totp', 'sms', 'email']);
@@ -45,7 +47,12 @@ export const putPolicyBody = z.strictObject({
     .describe(
       'NIST SP 800-63B-4 does not count email as an authenticator: leave it out to require stronger ones.',
     ),
-  rememberDeviceDays: z.number().int().min(0).max(90).describe('0 turns "remember this device" off.'),
+  rememberDeviceDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(REMEMBER_DEVICE_MAX_DAYS)
+    .describe('0 turns "remember this device" off.'),
   graceDays: z
     .number()
     .int()
@@ -124,4 +131,29 @@ export const memberList = z.object({
       factorTypes: z.array(factorType),
     }),
   ),
+});
+
+export const resetOrgMfaBody = z.strictObject({
+  confirm: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe("The organisation's name, exactly as it is: what the owner types to say they mean everyone."),
+  verification: verification
+    .optional()
+    .describe('The step-up, unless the token proved a factor minutes ago.'),
+});
+export const orgMfaReset = z.object({
+  reset: z
+    .number()
+    .int()
+    .describe('Members reset: those who had a factor, recovery codes or a remembered device.'),
+});
+
+const emailOf = (who: string) =>
+  z.string().nullable().describe(`The ${who}'s address now; null when the account no longer exists.`);
+
+export const orgEventList = z.object({
+  events: z.array(event.extend({ actorEmail: emailOf('actor'), userEmail: emailOf('user') })),
+  nextCursor: z.string().nullable(),
 });

@@ -1,6 +1,7 @@
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
+import { MAX_CODE_POINTS, MIN_CODE_POINTS } from './password-length.ts';
 
 /**
  * Rules for a new password (sign-up, change, reset; never checked at login), NIST SP
@@ -14,8 +15,8 @@ import { ApiError } from '../http/errors.ts';
  *   guesses an attacker needs; fewer than MIN_GUESSES is refused. No composition rules.
  * No network call: the list ships with the package.
  */
-export const MIN_CODE_POINTS = 15;
-export const MAX_CODE_POINTS = 128;
+export { MAX_CODE_POINTS, MIN_CODE_POINTS };
+
 // 10^10 guesses: zxcvbn's "very unguessable" (score 4), what an offline attack on one
 // argon2id hash cannot reach in practice; every random 15-character string clears it.
 const MIN_GUESSES = 1e10;

@@ -27,6 +27,11 @@ export interface Factor {
   destination?: string;
   sealedSecret?: string;
   lastTotpStep?: number;
+  /**
+   * Future TOTP steps whose codes were typed too early and answered with `clockSkewSeconds`:
+   * never accepted when their time comes (see burnTotpStep).
+   */
+  burnedSteps?: Set<number>;
   /** Wrong first codes on a pending TOTP factor: bounded like any other guessing. */
   attempts?: number;
   /** The active sms/email factor this pending one replaces on activation. */
@@ -60,6 +65,10 @@ export const factorKey = (userId: string, factorId: string) => ({
   pk: `USER#${userId}`,
   sk: `FACTOR#${factorId}`,
 });
+
+/** The condition that `:step` was never accepted nor burned on the factor (each step once). */
+const STEP_UNUSED =
+  '(attribute_not_exists(lastTotpStep) OR lastTotpStep < :step) AND NOT contains(burnedSteps, :step)';
 
 export function publicFactor(factor: Factor): PublicFactor {
   const masked = !factor.destination
@@ -178,10 +187,7 @@ export function activateFactor(factor: Factor, now: Date, totpStep?: number) {
  * item per transaction), so that code still works only once.
  */
 export function removeFactor(factor: Factor, acceptingTotpStep?: number) {
-  const step =
-    acceptingTotpStep === undefined
-      ? ''
-      : ' AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)';
+  const step = acceptingTotpStep === undefined ? '' : ` AND ${STEP_UNUSED}`;
   return {
     Delete: {
       TableName: table(),
@@ -207,7 +213,7 @@ export function renameFactor(factor: Factor, label: string, acceptingTotpStep?: 
       TableName: table(),
       Key: factorKey(factor.userId, factor.factorId),
       UpdateExpression: `SET label = :label${step ? ', lastTotpStep = :step' : ''}`,
-      ConditionExpression: `#status = :status${step ? ' AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)' : ''}`,
+      ConditionExpression: `#status = :status${step ? ` AND ${STEP_UNUSED}` : ''}`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':label': label,
@@ -354,19 +360,48 @@ export async function openTotpSecret(factor: Factor): Promise<Buffer> {
 
 /**
  * Transaction item accepting a TOTP code for `step`: each step at most once per factor
- * (RFC 6238 §5.2), enforced by the condition rather than by a read.
+ * (RFC 6238 §5.2), enforced by the condition rather than by a read. Burned steps the accepted
+ * one has overtaken can never match again: they go.
  */
 export function acceptTotpStep(factor: Factor, step: number, now = new Date()) {
+  const overtaken = [...(factor.burnedSteps ?? [])].filter((burned) => burned <= step);
   return {
     Update: {
       TableName: table(),
       Key: factorKey(factor.userId, factor.factorId),
-      UpdateExpression: 'SET lastTotpStep = :step, lastUsedAt = :now',
-      ConditionExpression:
-        'attribute_exists(pk) AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)',
-      ExpressionAttributeValues: { ':step': step, ':now': now.toISOString() },
+      UpdateExpression: `SET lastTotpStep = :step, lastUsedAt = :now${overtaken.length ? ' DELETE burnedSteps :overtaken' : ''}`,
+      ConditionExpression: `attribute_exists(pk) AND ${STEP_UNUSED}`,
+      ExpressionAttributeValues: {
+        ':step': step,
+        ':now': now.toISOString(),
+        ...(overtaken.length ? { ':overtaken': new Set(overtaken) } : {}),
+      },
     },
   };
+}
+
+/**
+ * A wrong code that is the factor's code of a FUTURE step was answered with `clockSkewSeconds`,
+ * which tells whoever typed it that it will be right in that many seconds. For a guesser that
+ * would make every one of the 20 future steps a target instead of the current two; so that
+ * step's code is burned here, before the answer leaves: it is never accepted. Past steps tell
+ * nothing usable and are not recorded.
+ */
+export async function burnTotpStep(factor: Factor, step: number): Promise<void> {
+  await db
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: factorKey(factor.userId, factor.factorId),
+        UpdateExpression: 'ADD burnedSteps :step',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':step': new Set([step]) },
+      }),
+    )
+    .catch((error: unknown) => {
+      // A factor removed meanwhile accepts nothing any more: nothing left to burn.
+      if (!isConditionFailure(error)) throw error;
+    });
 }
 
 /** Transaction item: a factor was used to log in or verify. */

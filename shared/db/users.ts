@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { db, epochSeconds, table } from './client.ts';
 
@@ -271,6 +271,38 @@ export async function findUserById(userId: string): Promise<User | undefined> {
   return out.Item as User | undefined;
 }
 
+// BatchGetItem takes at most 100 keys.
+const BATCH = 100;
+
+/**
+ * The current address of each of these users that still has a profile: one BatchGetItem per
+ * 100 ids, only the address read (never the password hash). Eventually consistent: for display.
+ */
+export async function emailsOf(userIds: readonly string[]): Promise<Map<string, string>> {
+  const emails = new Map<string, string>();
+  const ids = [...new Set(userIds)];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH).map(profileKey);
+    while (keys?.length) {
+      const out: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table()]: {
+              Keys: keys,
+              ProjectionExpression: '#user, #email',
+              ExpressionAttributeNames: { '#user': 'userId', '#email': 'email' },
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[table()] ?? [])
+        emails.set(item.userId as string, item.email as string);
+      keys = out.UnprocessedKeys?.[table()]?.Keys;
+    }
+  }
+  return emails;
+}
+
 // Never a user id: a well-formed key that no profile has.
 const NOBODY = '00000000000000000000000000';
 
@@ -312,6 +344,33 @@ export function setActiveFactors(user: User, next: number) {
       UpdateExpression: 'SET activeFactors = :next, authVersion = :nextVersion',
       ConditionExpression: `${seen === 0 ? '(attribute_not_exists(activeFactors) OR activeFactors = :seen)' : 'activeFactors = :seen'} AND ${version.condition}`,
       ExpressionAttributeValues: { ':next': next, ':seen': seen, ...version.values },
+    },
+  };
+}
+
+/**
+ * Transaction item of an MFA reset on the profile: no active factor any more, and the auth
+ * version moves on, so logins in flight and remembered devices die with the reset.
+ * `ifUnchanged`: only while the auth version is still as `user` was read, so a reset decided
+ * from a read of the member's factors cannot be applied twice, nor miss a factor activated
+ * since (the caller reads again).
+ */
+export function resetProfileMfa(user: User, options: { ifUnchanged: boolean }) {
+  const version = versionSeen(user);
+  return {
+    Update: {
+      TableName: table(),
+      Key: profileKey(user.userId),
+      ...(options.ifUnchanged
+        ? {
+            UpdateExpression: 'SET activeFactors = :zero, authVersion = :nextVersion',
+            ConditionExpression: `attribute_exists(pk) AND ${version.condition}`,
+            ExpressionAttributeValues: { ':zero': 0, ...version.values },
+          }
+        : {
+            UpdateExpression: 'SET activeFactors = :zero ADD authVersion :one',
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+          }),
     },
   };
 }

@@ -14,6 +14,13 @@ export const errorBody = z
       details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
       retryAfter: z.number().int().optional().describe('Seconds to wait, on 429 answers.'),
       attemptsRemaining: z.number().int().optional(),
+      clockSkewSeconds: z
+        .number()
+        .int()
+        .optional()
+        .describe(
+          "On `code_invalid` for an authenticator-app code that is right for another time step within ±10 minutes: how far the phone's clock is off, positive when it is ahead. Still a wrong code (counted like any).",
+        ),
       requestId: z.string().optional().describe('On 5xx answers: quote it when reporting the problem.'),
     }),
   })

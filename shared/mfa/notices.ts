@@ -4,20 +4,23 @@ import { type Factor, publicFactor } from '../db/factors.ts';
 import type { User } from '../db/users.ts';
 import {
   factorActivated,
-  factorAdded,
   factorRemoved,
+  factorRenamed,
   factorReplaced,
   recoveryCodeUsed,
 } from '../notify/templates.ts';
 import type { RequestContext } from './guard.ts';
 import type { Checked } from './proof.ts';
 
-const templates = { factorAdded, factorActivated, factorRemoved, factorReplaced };
+const templates = { factorActivated, factorRemoved, factorReplaced, factorRenamed };
 
-/** Emails the account owner about a change to one of their factors (never fails the request). */
+/**
+ * Emails the account owner about a change to one of their factors (never fails the request).
+ * `previous`: the factor as it was (the replaced one, or before the rename).
+ */
 export async function tellOwner(
   user: User,
-  what: 'factorAdded' | 'factorActivated' | 'factorRemoved' | 'factorReplaced',
+  what: keyof typeof templates,
   factor: Factor,
   context: RequestContext,
   previous?: Factor,
@@ -26,8 +29,10 @@ export async function tellOwner(
     at: new Date(),
     ...context,
     factorType: factor.type,
+    label: factor.label,
     ...(factor.destination ? { destination: publicFactor(factor).destination as string } : {}),
     ...(previous?.destination ? { previousDestination: publicFactor(previous).destination as string } : {}),
+    previousLabel: previous?.label ?? factor.label,
   };
   await notifyOwner(user, (reportUrl) => templates[what]({ ...notice, reportUrl }), what);
 }

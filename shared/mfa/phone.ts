@@ -63,11 +63,18 @@ export function maskPhone(e164: string): string {
   return `+${'*'.repeat(digits.length - shown.length)}${shown}`;
 }
 
-/** API.md: `j***@example.com`; fixed '***' so the mask does not reveal the local part's length. */
+/**
+ * `c***e@example.com`: the first and last character of the local part and the whole domain, so
+ * two addresses of one domain (chris@ → carol@) look different in a list or a "changed from … to
+ * …" email. A local part of one or two characters shows only its first (else it would be shown
+ * whole). By code point, so a non-BMP character is not cut in half; a fixed '***' so the mask does
+ * not reveal the local part's length.
+ */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   if (at < 0) return '***';
-  // By code point, so a non-BMP first character is not cut in half.
-  const first = Array.from(email.slice(0, at))[0] ?? '';
-  return `${first}***${email.slice(at)}`;
+  const local = Array.from(email.slice(0, at));
+  const first = local[0] ?? '';
+  const last = local.length > 2 ? local[local.length - 1] : '';
+  return `${first}***${last}${email.slice(at)}`;
 }

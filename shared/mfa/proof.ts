@@ -8,6 +8,7 @@ import {
 } from '../db/challenges.ts';
 import {
   acceptTotpStep,
+  burnTotpStep,
   type Factor,
   type FactorType,
   getFactor,
@@ -25,7 +26,7 @@ import { codeMatches, normaliseRecoveryCode } from './codes.ts';
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
 import { policyFor } from './policy.ts';
 import type { verification } from './schemas.ts';
-import { matchTotpStep } from './totp.ts';
+import { clockSkewSteps, matchTotpStep, totpStep as stepAt, TOTP_PERIOD_SECONDS } from './totp.ts';
 
 /**
  * Proof of possession of a current factor: a TOTP code for a factor, a code from a challenge
@@ -67,8 +68,18 @@ export interface Scope {
 
 export const methodOf: Record<FactorType, Method> = { totp: 'otp', sms: 'sms', email: 'email' };
 
+/** A wrong TOTP code that is the factor's code of another step near now: the phone's clock is off. */
+interface Skew {
+  factor: Factor;
+  /** Steps from now, positive when the phone is ahead. */
+  steps: number;
+  step: number;
+}
+
 /** `replay`: a right code that was already used (by this request's own twin, often). */
-type Outcome = { ok: true; checked: Checked } | { ok: false; replay?: boolean; challengeRemaining?: number };
+type Outcome =
+  | { ok: true; checked: Checked }
+  | { ok: false; replay?: boolean; challengeRemaining?: number; skew?: Skew };
 
 async function activeFactor(
   user: User,
@@ -84,12 +95,22 @@ async function activeFactor(
   return factor;
 }
 
-async function totpStep(factor: Factor, code: string, now: Date): Promise<number | 'wrong' | 'replay'> {
-  const step = matchTotpStep(await openTotpSecret(factor), code, now);
-  if (step === undefined) return 'wrong';
-  // A step already accepted is a replay; the transaction's condition catches a parallel one.
-  if (factor.lastTotpStep !== undefined && step <= factor.lastTotpStep) return 'replay';
-  return step;
+type TotpMatch = { step: number } | { replay: true } | { wrong: true; skew?: Skew };
+
+async function totpStep(factor: Factor, code: string, now: Date): Promise<TotpMatch> {
+  const secret = await openTotpSecret(factor);
+  const step = matchTotpStep(secret, code, now);
+  if (step === undefined) {
+    const steps = clockSkewSteps(secret, code, now);
+    return {
+      wrong: true,
+      ...(steps === undefined ? {} : { skew: { factor, steps, step: stepAt(now) + steps } }),
+    };
+  }
+  // A step already accepted (or burned) is a replay; the transaction's condition catches a parallel one.
+  if (factor.lastTotpStep !== undefined && step <= factor.lastTotpStep) return { replay: true };
+  if (factor.burnedSteps?.has(step)) return { replay: true };
+  return { step };
 }
 
 /**
@@ -134,15 +155,16 @@ async function evaluate(
       });
     }
     await spend();
-    const step = await totpStep(factor, proof.code, now);
-    if (typeof step !== 'number') return { ok: false, replay: step === 'replay' };
+    const match = await totpStep(factor, proof.code, now);
+    if ('replay' in match) return { ok: false, replay: true };
+    if ('wrong' in match) return { ok: false, ...(match.skew ? { skew: match.skew } : {}) };
     return {
       ok: true,
       checked: {
-        items: [acceptTotpStep(factor, step, now)],
+        items: [acceptTotpStep(factor, match.step, now)],
         method: 'otp',
         factor,
-        totpStep: step,
+        totpStep: match.step,
         conflict: replayed(),
       },
     };
@@ -160,13 +182,23 @@ async function evaluate(
   });
   await spend();
   if (challenge.factorType === 'totp') {
-    const step = await totpStep(factor, proof.code, now);
-    if (step === 'replay') await refundChallengeAttempt(challenge.challengeId);
-    if (typeof step !== 'number') return { ok: false, replay: step === 'replay', challengeRemaining };
-    const items = [acceptTotpStep(factor, step, now), consumeChallenge(challenge, now)];
+    const match = await totpStep(factor, proof.code, now);
+    if ('replay' in match) {
+      await refundChallengeAttempt(challenge.challengeId);
+      return { ok: false, replay: true, challengeRemaining };
+    }
+    if ('wrong' in match)
+      return { ok: false, challengeRemaining, ...(match.skew ? { skew: match.skew } : {}) };
+    const items = [acceptTotpStep(factor, match.step, now), consumeChallenge(challenge, now)];
     return {
       ok: true,
-      checked: { items, method: 'otp', factor, totpStep: step, conflict: new ApiError('challenge_expired') },
+      checked: {
+        items,
+        method: 'otp',
+        factor,
+        totpStep: match.step,
+        conflict: new ApiError('challenge_expired'),
+      },
     };
   }
   if (!(await codeMatches(challenge, proof.code))) return { ok: false, challengeRemaining };
@@ -214,5 +246,13 @@ export async function checkProof(
   await recordMfaFailure(user, spent, context, { method: 'recoveryCode' in proof ? 'recovery' : 'code' });
   if (spent.lockedUntil) throw tooMany('locked', (spent.lockedUntil.getTime() - now.getTime()) / 1000);
   const attemptsRemaining = Math.min(spent.remaining, outcome.challengeRemaining ?? spent.remaining);
-  throw new ApiError('code_invalid', { extra: { attemptsRemaining } });
+  const { skew } = outcome;
+  if (skew && skew.steps > 0) await burnTotpStep(skew.factor, skew.step);
+  throw new ApiError('code_invalid', {
+    extra: {
+      attemptsRemaining,
+      // A wrong code all the same (counted above), with what the user can fix: the phone's clock.
+      ...(skew ? { clockSkewSeconds: skew.steps * TOTP_PERIOD_SECONDS } : {}),
+    },
+  });
 }

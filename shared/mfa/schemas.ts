@@ -3,13 +3,19 @@ import * as z from 'zod';
 // Request shapes of the MFA endpoints that several routes share. Only zod here: the route
 // table imports this, and every function bundle imports the route table.
 
+/** The factor types the service offers, in the order clients list them. */
+export const FACTOR_TYPES = ['totp', 'sms', 'email'] as const;
+
+/** Every one-time code, sent or from an authenticator app (whose apps honour only 6). */
+export const CODE_DIGITS = 6;
+
 /**
  * One-time codes are exactly six ASCII digits. No trimming and no Unicode digits: a code
  * that is not byte-for-byte what was sent is wrong (a lenient parser is one more way in).
  */
 export const otpCode = z
   .string()
-  .regex(/^[0-9]{6}$/, { message: 'Must be exactly six digits 0-9.' })
+  .regex(new RegExp(`^[0-9]{${CODE_DIGITS}}$`), { message: 'Must be exactly six digits 0-9.' })
   .describe('Six ASCII digits.');
 
 export const recoveryCode = z

@@ -110,6 +110,32 @@ export function matchTotpStep(secret: Buffer, code: string, now: Date): number |
 }
 
 /**
+ * How far a wrong code is looked for, to tell a user whose phone's clock is off by how much:
+ * ±10 minutes of 30 s steps. Beyond that the code is as likely a typo as a clock.
+ */
+export const CLOCK_SKEW_HINT_STEPS = 20;
+
+/**
+ * For a code that `matchTotpStep` refused: how many steps from `now` it would have been right,
+ * positive when the phone's clock is ahead (a future step), within ±CLOCK_SKEW_HINT_STEPS and
+ * outside the accepted window; the nearest one if several match; undefined if none. Every
+ * step is compared in constant time, without an early exit.
+ */
+export function clockSkewSteps(secret: Buffer, code: string, now: Date): number | undefined {
+  if (!/^[0-9]{6}$/.test(code)) return undefined;
+  const given = Buffer.from(code, 'ascii');
+  const current = totpStep(now);
+  let nearest: number | undefined;
+  for (let offset = -CLOCK_SKEW_HINT_STEPS; offset <= CLOCK_SKEW_HINT_STEPS; offset++) {
+    // The accepted window (the previous and the current step) is matchTotpStep's to judge.
+    if (offset === -1 || offset === 0) continue;
+    const matches = timingSafeEqual(Buffer.from(hotp(secret, current + offset), 'ascii'), given);
+    if (matches && (nearest === undefined || Math.abs(offset) < Math.abs(nearest))) nearest = offset;
+  }
+  return nearest;
+}
+
+/**
  * Google's Key Uri Format: label `Issuer:account` with each part percent-encoded (a ':' inside
  * either would split the label), the issuer repeated as a parameter (apps prefer it), and the
  * parameters spelled out even at their defaults.

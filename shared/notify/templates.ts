@@ -26,9 +26,18 @@ export interface Occurrence {
 
 export interface FactorNotice extends Occurrence {
   factorType: FactorType;
-  /** Already masked (`+*******4567`, `j***@example.com`); absent for TOTP. */
+  /** The name the user gave the factor: user text, shown only through `labelOf`. */
+  label: string;
+  /** Already masked (`+*******4567`, `c***e@example.com`); absent for TOTP. */
   destination?: string;
 }
+
+/** What a member meets after an MFA reset, from the organisation's policy at the time of it. */
+export type AfterReset =
+  | { mode: 'off' }
+  | { mode: 'optional' }
+  /** `skipUntil`: the end of a grace period still running. */
+  | { mode: 'required'; skipUntil?: Date };
 
 // ---------------------------------------------------------------- codes
 
@@ -89,20 +98,14 @@ export function orgSignupInvitation(
 
 // ---------------------------------------------------------------- security notices
 
-export function factorAdded(n: FactorNotice): Message {
-  return notice(
-    'a sign-in method was added',
-    [
-      `${capitalise(factorPhrase(n))} was added to your account. It starts working once it is confirmed with a code.`,
-    ],
-    n,
-  );
-}
-
+// A pending factor is not emailed: it proves nothing until its first code, and its activation is.
 export function factorActivated(n: FactorNotice): Message {
   return notice(
     'a sign-in method is now active',
-    [`${capitalise(factorPhrase(n))} was confirmed and can now be used to sign in to your account.`],
+    [
+      `${capitalise(factorPhrase(n))} was confirmed and can now be used to sign in to your account.`,
+      LABELS_UNCHECKED,
+    ],
     n,
   );
 }
@@ -110,7 +113,10 @@ export function factorActivated(n: FactorNotice): Message {
 export function factorRemoved(n: FactorNotice): Message {
   return notice(
     'a sign-in method was removed',
-    [`${capitalise(factorPhrase(n))} was removed from your account and can no longer be used to sign in.`],
+    [
+      `${capitalise(factorPhrase(n))} was removed from your account and can no longer be used to sign in.`,
+      LABELS_UNCHECKED,
+    ],
     n,
   );
 }
@@ -123,7 +129,20 @@ export function factorReplaced(n: FactorNotice & { previousDestination?: string 
   return notice(
     'a sign-in method was changed',
     [
-      `The ${what} that receives your sign-in codes was changed${from}${to}. Codes now go only to the new one.`,
+      `The ${what} that receives your sign-in codes was changed${from}${to}, now named "${labelOf(n.label)}". Codes now go only to the new one.`,
+      LABELS_UNCHECKED,
+    ],
+    n,
+  );
+}
+
+/** The name is what the user picks a factor by at login: a new one is news to the owner. */
+export function factorRenamed(n: FactorNotice & { previousLabel: string }): Message {
+  return notice(
+    'a sign-in method was renamed',
+    [
+      `${capitalise(factorPhrase({ ...n, label: n.previousLabel }))} was renamed to "${labelOf(n.label)}". It works as before.`,
+      LABELS_UNCHECKED,
     ],
     n,
   );
@@ -170,14 +189,29 @@ export function passwordLocked(n: Occurrence & { until: Date }): Message {
   );
 }
 
-export function mfaReset(n: Occurrence): Message {
+/** Says what the member will really meet, from the organisation's policy when it was done. */
+export function mfaReset(n: Occurrence & { after: AfterReset }): Message {
   return notice(
     'your multi-factor authentication was reset',
     [
-      'An administrator of your organisation reset the multi-factor authentication (MFA) of your account. You will be asked to set up a sign-in method again the next time you sign in.',
+      'An administrator of your organisation reset the two-step verification (multi-factor authentication, MFA) of your account: its sign-in methods, recovery codes and remembered devices were removed, and every device was signed out.',
+      afterReset(n.after),
     ],
     n,
   );
+}
+
+function afterReset(after: AfterReset): string {
+  switch (after.mode) {
+    case 'off':
+      return 'You can sign in with your password alone; you can set it up again in your security settings.';
+    case 'optional':
+      return 'You will be invited to set it up again when you sign in, and you may skip.';
+    case 'required':
+      return after.skipUntil
+        ? `Your organisation requires it: you will be invited to set it up again when you sign in, and you may skip until ${iso(after.skipUntil)}; after that you will have to set it up to sign in.`
+        : 'You will have to set up two-step verification again the next time you sign in.';
+  }
 }
 
 /** Joining gives the organisation's admins power over the account's MFA: the user decides. */
@@ -279,9 +313,26 @@ function detailsHtml(shown: [string, string][]): string {
 
 const NAMES_UNCHECKED = 'Organisation names are chosen by whoever creates them; we do not check them.';
 
-/** An organisation's name as emails show it: only the characters a new name may have (older ones may have more). */
+const LABELS_UNCHECKED =
+  'Names in quotes are the ones given to sign-in methods in your account, not written by us.';
+
+/**
+ * A name people chose, as emails show it: only letters, digits, spaces and a little punctuation
+ * (no quotes to break out of, no ':' or '/' for a link, no markup), so it cannot pose as the
+ * service's own words; bounded in length.
+ */
+function shownName(name: string, max: number): string {
+  return clean(name, max).replace(/[^\p{L}\p{M}\p{N} .,&'’()+!#_…-]/gu, ' ');
+}
+
+/** An organisation's name: what a new name may have anyway (older ones may have more). */
 function orgNameOf(name: string): string {
-  return clean(name, 100).replace(/[^\p{L}\p{M}\p{N} .,&'’()+!#_-]/gu, ' ');
+  return shownName(name, 100);
+}
+
+/** A factor's label: any text its owner (or whoever held the account) typed, up to 64 characters. */
+function labelOf(label: string): string {
+  return shownName(label, 64);
 }
 
 const REPORT_LINE =
@@ -315,23 +366,27 @@ function notice(what: string, lines: string[], o: Occurrence): Message {
   return { subject, text, html };
 }
 
-// One singular noun phrase per method, so "… was added" and "It starts…" read right.
+// One singular noun phrase per method, named by its label, so "… was removed" reads right.
 function factorPhrase(n: FactorNotice): string {
-  const to = n.destination ? ` ${safeDestination(n.destination)}` : '';
+  const name = `"${labelOf(n.label)}"`;
+  const at = n.destination ? `${safeDestination(n.destination)}, ` : '';
   switch (n.factorType) {
     case 'totp':
-      return 'an authenticator app';
+      return `your authenticator app ${name}`;
     case 'sms':
-      return `the phone number${to} (codes by text message)`;
+      return `your phone ${name} (${at}codes by text message)`;
     case 'email':
-      return `the address${to} (codes by email)`;
+      return `your email address ${name} (${at}codes by email)`;
   }
 }
 
-/** Masks again whatever still looks unmasked: an address without '***', or more than four digits. */
+/**
+ * Masks again whatever does not have the shape of a mask: an address other than at most one
+ * character, '***', at most one character, '@' (`c***e@`, `c***@`), or more than four digits.
+ */
 function safeDestination(destination: string): string {
   if (destination.includes('@'))
-    return /^[^@]?\*\*\*@/u.test(destination) ? destination : maskEmail(destination);
+    return /^[^@*]?\*\*\*[^@*]?@/u.test(destination) ? destination : maskEmail(destination);
   return (destination.match(/\d/g)?.length ?? 0) > 4 ? maskPhone(destination) : destination;
 }
 

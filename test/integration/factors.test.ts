@@ -27,12 +27,13 @@ import {
   subjectsTo,
   uniquePhone,
   verify,
+  wrongAppCode,
 } from '../support/mfa.ts';
 
 const subject = {
-  added: 'Serverless MFA: a sign-in method was added',
   activated: 'Serverless MFA: a sign-in method is now active',
   removed: 'Serverless MFA: a sign-in method was removed',
+  renamed: 'Serverless MFA: a sign-in method was renamed',
   replaced: 'Serverless MFA: a sign-in method was changed',
   regenerated: 'Serverless MFA: new recovery codes were created',
   used: 'Serverless MFA: a recovery code was used',
@@ -86,7 +87,7 @@ describe('enrolling an authenticator app', () => {
     });
     const wrong = await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
       token: user.accessToken,
-      body: { code: appCode(secret, new Date(), 5) },
+      body: { code: wrongAppCode(secret) },
     });
     expect(wrong.body).toEqual(answers.codeInvalid(4));
 
@@ -466,9 +467,9 @@ describe('limits', () => {
 });
 
 describe('security emails', () => {
-  it('every factor change and recovery-code event emails the account owner, without codes', async () => {
+  it('every factor change and recovery-code event emails the account owner, without codes; a pending factor does not', async () => {
     const user = await account();
-    const sms = await enrollSms(user); // added, activated
+    const sms = await enrollSms(user); // activated (created pending: no email)
     const sent = await call('POST', `/v1/mfa/factors/${sms.factorId}/codes`, { token: user.accessToken });
     const proof = await smsCode(sms.phone);
     const newPhone = uniquePhone();
@@ -481,13 +482,13 @@ describe('security emails', () => {
         replaces: sms.factorId,
         verification: { challengeId: sent.body.challengeId, code: proof },
       },
-    }); // added
+    }); // pending: no email
     const newCode = await smsCode(newPhone);
     await call('POST', `/v1/mfa/factors/${created.body.factor.id}/activate`, {
       token: user.accessToken,
       body: { code: newCode, challengeId: created.body.challengeId },
     }); // replaced
-    const totp = await enrollTotp(user); // added, activated
+    const totp = await enrollTotp(user); // activated
     const regenerated = await call('POST', '/v1/mfa/recovery-codes', {
       token: user.accessToken,
       body: { verification: { factorId: totp.factorId, code: appCode(totp.secret) } },
@@ -509,16 +510,17 @@ describe('security emails', () => {
 
     expect(await subjectsTo(user.email)).toEqual([
       SIGNUP_CODE_SUBJECT,
-      subject.added,
       subject.activated,
-      subject.added,
       subject.replaced,
-      subject.added,
       subject.activated,
       subject.regenerated,
       subject.removed,
       subject.used,
     ]);
+    // Each names the factor by its label.
+    const texts = (await emailsTo(user.email)).map((mail) => mail.Body.text_part);
+    expect(texts[1]).toContain(`Your phone "Phone" (+*******${sms.phone.slice(-4)}, codes by text message)`);
+    expect(texts[3]).toContain('Your authenticator app "Authenticator app" was confirmed');
     const bodies = (await emailsTo(user.email))
       .map((mail) => `${mail.Subject}\n${mail.Body.text_part}`)
       .join('\n');
@@ -527,5 +529,68 @@ describe('security emails', () => {
     }
     expect(bodies).toContain("If this wasn't you");
     expect(await lastSms(newPhone)).toContain(removalCode);
+  });
+});
+
+describe('renaming a factor (PATCH /v1/mfa/factors/{factorId})', () => {
+  it('an active one: the owner is emailed from which name to which; the factor.added of a new one is logged, not emailed', async () => {
+    const user = await account();
+    const totp = await enrollTotp(user);
+    const renamed = await call('PATCH', `/v1/mfa/factors/${totp.factorId}`, {
+      token: user.accessToken,
+      body: { label: 'Work phone' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.factor).toMatchObject({ id: totp.factorId, label: 'Work phone' });
+    const again = await call('PATCH', `/v1/mfa/factors/${totp.factorId}`, {
+      token: user.accessToken,
+      body: { label: 'Personal phone' },
+    });
+    expect(again.status).toBe(200);
+
+    expect(await subjectsTo(user.email)).toEqual([
+      SIGNUP_CODE_SUBJECT,
+      subject.activated,
+      subject.renamed,
+      subject.renamed,
+    ]);
+    const [first, second] = (await emailsTo(user.email)).slice(2).map((mail) => mail.Body.text_part);
+    expect(first).toContain('Your authenticator app "Authenticator app" was renamed to "Work phone".');
+    expect(second).toContain('Your authenticator app "Work phone" was renamed to "Personal phone".');
+    expect(second).toContain('Names in quotes are the ones given to sign-in methods in your account');
+    const types = (await allEvents(user.accessToken)).map((event) => event.type);
+    expect(types).toContain('factor.added');
+  });
+
+  it('a pending one: renamed, and nobody is emailed (it is still being set up)', async () => {
+    const user = await account();
+    const created = await call('POST', '/v1/mfa/factors', {
+      token: user.accessToken,
+      body: { type: 'totp', password: PASSWORD },
+    });
+    const renamed = await call('PATCH', `/v1/mfa/factors/${created.body.factor.id}`, {
+      token: user.accessToken,
+      body: { label: 'Tablet' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.factor).toMatchObject({ status: 'pending', label: 'Tablet' });
+    expect(await subjectsTo(user.email)).toEqual([SIGNUP_CODE_SUBJECT]);
+  });
+
+  it('a hostile label reaches the email only as plain words in quotes', async () => {
+    const user = await account();
+    const totp = await enrollTotp(user);
+    const label = 'X". Locked: call https://evil.example <a href=x>now</a>';
+    const renamed = await call('PATCH', `/v1/mfa/factors/${totp.factorId}`, {
+      token: user.accessToken,
+      body: { label },
+    });
+    expect(renamed.body.factor.label).toBe(label); // the API gives the user's own text back
+    const [mail] = (await emailsTo(user.email)).filter((m) => m.Subject === subject.renamed);
+    expect(mail?.Body.text_part).toContain(
+      'was renamed to "X . Locked  call https   evil.example  a href x now  a "',
+    );
+    expect(mail?.Body.text_part).not.toContain('https://');
+    expect(mail?.Body.text_part).not.toContain('<a');
   });
 });

@@ -164,7 +164,12 @@ describe('login with a second factor', () => {
     const { factorId } = await enrollEmail(user, address);
     const token = await mfaToken(user.email);
     const started = await challenge(token, factorId);
-    expect(started.body).toMatchObject({ factorType: 'email', destination: `${address[0]}***@example.com` });
+    // The first and last character of the local part (`codes-<uuid>`), and the whole domain.
+    const local = address.slice(0, address.indexOf('@'));
+    expect(started.body).toMatchObject({
+      factorType: 'email',
+      destination: `${local[0]}***${local.at(-1)}@example.com`,
+    });
     const code = await lastEmailCode(address);
     const mails = await emailsTo(address);
     expect(mails.every((mail) => mail.Subject === 'Your Serverless MFA verification code')).toBe(true);

@@ -71,9 +71,13 @@ const orgRoutes = routeList.filter((route) => route.path.startsWith('/v1/orgs/{o
 const bearerRoutes = routeList.filter((route) => route.auth === 'bearer');
 
 /** A body each route would accept from an authorised caller, so only authorisation can refuse it. */
-function plausibleBody(route: NamedRoute, ids: { email: string; factorId: string }): unknown {
+function plausibleBody(
+  route: NamedRoute,
+  ids: { email: string; factorId: string; orgName?: string },
+): unknown {
   if (!route.body) return undefined;
   const bodies: Record<string, unknown> = {
+    resetOrgMfa: { confirm: ids.orgName ?? 'Acme' },
     putMfaPolicy: { ...DEFAULT_POLICY, mode: 'optional' },
     addMember: { email: ids.email, role: 'member' },
     createOrg: { name: 'Scope escape' },
@@ -87,12 +91,18 @@ function pathOf(route: Route, ids: Record<string, string>): string {
   return route.path.replace(/\{(\w+)\}/g, (_match, name: string) => ids[name] ?? A_ULID);
 }
 
-/** Calls an organisation route of the table with a valid body for it. */
-function onOrgRoute(route: NamedRoute, token: string, ids: { orgId: string; userId: string; email: string }) {
-  return call(route.method, pathOf(route, ids), {
-    token,
-    ...(route.body ? { body: plausibleBody(route, { email: ids.email, factorId: A_ULID }) } : {}),
+/** Calls an organisation route of the table with a valid body for it (`orgName`: what a confirm says). */
+function onOrgRoute(
+  route: NamedRoute,
+  token: string,
+  ids: { orgId: string; userId: string; email: string; orgName?: string },
+) {
+  const body = plausibleBody(route, {
+    email: ids.email,
+    factorId: A_ULID,
+    ...(ids.orgName ? { orgName: ids.orgName } : {}),
   });
+  return call(route.method, pathOf(route, ids), { token, ...(route.body ? { body } : {}) });
 }
 
 describe('role checks (broken function-level authorisation)', () => {
@@ -211,6 +221,7 @@ describe('cross-tenant access (BOLA): 404 not_found every time, never a hint', (
         'GET /v1/orgs/{orgId}/members',
         'POST /v1/orgs/{orgId}/members',
         'POST /v1/orgs/{orgId}/members/{userId}/mfa-reset',
+        'POST /v1/orgs/{orgId}/mfa-reset',
         'PUT /v1/orgs/{orgId}/mfa-policy',
       ].sort(),
     );
@@ -228,6 +239,7 @@ describe('cross-tenant access (BOLA): 404 not_found every time, never a hint', (
         orgId,
         userId: own.userId,
         email: stranger.email,
+        orgName: 'C',
       });
       expect(answer.status, `${route.method} ${route.path}`).toBeLessThan(300);
     }
@@ -240,10 +252,12 @@ describe('cross-tenant access (BOLA): 404 not_found every time, never a hint', (
       // B's invitation exists: only the tenant check can refuse withdrawing it.
       if (route.name === 'revokeOrgInvitation')
         await addMember(ownerB.accessToken, orgB, stranger.email, 'member');
+      // A confirm that names B: only the tenant check can refuse it.
       const onB = await onOrgRoute(route, adminA.accessToken, {
         orgId: orgB,
         userId: memberB.userId,
         email: stranger.email,
+        orgName: 'B',
       });
       expect(onB.status).toBe(404);
       expect(onB.body).toEqual(answers.notFound);
@@ -265,6 +279,7 @@ describe('cross-tenant access (BOLA): 404 not_found every time, never a hint', (
         orgId: orgB,
         userId: memberB.userId,
         email: stranger.email,
+        orgName: 'B',
       });
       expect(answer.status).toBe(404);
       expect(answer.body).toEqual(answers.notFound);

@@ -6,14 +6,18 @@
  * a member who lost their phone, and the organisation's audit log.
  * The attacks on the same endpoints are in orgs.security.test.ts.
  */
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as createFactor } from '../../functions/mfa/factors-create.ts';
 import { handler as resendFactorCode } from '../../functions/mfa/factors-resend.ts';
+import { handler as listOrgEvents } from '../../functions/orgs/events.ts';
 import { config } from '../../shared/config.ts';
+import { db, table } from '../../shared/db/client.ts';
 import { listDevices } from '../../shared/db/devices.ts';
 import { listFactors } from '../../shared/db/factors.ts';
 import { countRecoveryCodes } from '../../shared/db/recovery.ts';
+import { profileKey } from '../../shared/db/users.ts';
 import { loginStep } from '../../shared/mfa/policy.ts';
 import { call, logIn, PASSWORD } from '../support/api.ts';
 import {
@@ -772,11 +776,14 @@ describe('POST /v1/orgs/{orgId}/members/{userId}/mfa-reset', () => {
         userAgent: expect.anything(),
         // The member's three sessions: sign-up login, the MFA login and the remembered-device login.
         details: { factorsRemoved: 1, devicesRemoved: 1, sessionsRevoked: 3 },
+        // Who did it to whom, by the addresses the owner and admins know them by.
+        actorEmail: owner.email,
+        userEmail: user.email,
       },
     ]);
   });
 
-  it('under `off`, a reset member logs in with the password alone', async () => {
+  it('under `off`, a reset member logs in with the password alone, as the reset email says', async () => {
     const { orgId, owner } = await orgWithMfaOwner();
     const user = await member(owner.accessToken, orgId);
     await enrollTotp(user);
@@ -784,6 +791,13 @@ describe('POST /v1/orgs/{orgId}/members/{userId}/mfa-reset', () => {
     const reset = await call('POST', resetPath(orgId, user.userId), { token: owner.accessToken });
     expect(reset.status).toBe(204);
     expect((await logIn(user.email)).body).toEqual(authenticatedLogin(false));
+    const [mail] = (await emailsTo(user.email)).filter(
+      (m) => m.Subject === 'Serverless MFA: your multi-factor authentication was reset',
+    );
+    expect(mail?.Body.text_part).toContain(
+      'You can sign in with your password alone; you can set it up again in your security settings.',
+    );
+    expect(mail?.Body.text_part).not.toContain('the next time you sign in');
     const listed = await call('GET', `/v1/orgs/${orgId}/members`, { token: owner.accessToken });
     expect(listed.body.members).toContainEqual({
       userId: user.userId,
@@ -855,5 +869,59 @@ describe('GET /v1/orgs/{orgId}/events', () => {
     expect(first.body).toEqual({ events: events.slice(0, 2), nextCursor: expect.any(String) });
     // The admin reads the same log.
     expect(await orgEvents(admin.accessToken, orgId)).toEqual(events);
+    // Every event names its actor and its user by address.
+    const addresses = new Map([owner, admin, user].map((who) => [who.userId, who.email]));
+    for (const event of events) {
+      expect(event.actorEmail).toBe(addresses.get(event.actorId));
+      expect(event.userEmail).toBe(addresses.get(event.userId));
+    }
+  });
+
+  it("a page's addresses come from ONE BatchGetItem of its distinct users, not a read per event; an account gone since reads as null", async () => {
+    const { orgId, owner } = await orgWithMfaOwner();
+    const first = await member(owner.accessToken, orgId);
+    const second = await member(owner.accessToken, orgId);
+    const list = () =>
+      invoke(listOrgEvents, 'GET', `/v1/orgs/${orgId}/events`, {
+        token: owner.accessToken,
+        pathParameters: { orgId },
+      });
+    await list(); // warm: the token's public key is read once per container
+    const send = vi.spyOn(db, 'send');
+    let answer: Awaited<ReturnType<typeof list>>;
+    let calls: { name: string; input: any }[];
+    try {
+      answer = await list();
+      calls = send.mock.calls.map(([command]) => ({
+        name: (command as object).constructor.name,
+        input: (command as { input: unknown }).input,
+      }));
+    } finally {
+      send.mockRestore();
+    }
+    expect(answer.status).toBe(200);
+    const kind = (key?: { pk: string; sk: string }) =>
+      key ? ` ${key.pk.split('#')[0]}/${key.sk.split('#')[0]}` : '';
+    expect(calls.map((c) => `${c.name.replace(/Command$/, '')}${kind(c.input.Key)}`)).toEqual([
+      'Get SESSION/SESSION', // the bearer token's session, still live
+      'Get USER/PROFILE', // the caller's role (org access)
+      'Get ORG/ORG',
+      'Query', // the page of events
+      'BatchGet', // every address on the page, at once
+    ]);
+    const keys = Object.values(calls[4]?.input.RequestItems)[0] as { Keys: { pk: string }[] };
+    expect(keys.Keys.map((key) => key.pk).sort()).toEqual(
+      [owner, first, second].map((who) => `USER#${who.userId}`).sort(),
+    );
+    expect(answer.body.events.length).toBeGreaterThan(3);
+
+    // The account of `second` is gone (its profile deleted): its events stay, without an address.
+    await db.send(new DeleteCommand({ TableName: table(), Key: profileKey(second.userId) }));
+    const after = await orgEvents(owner.accessToken, orgId);
+    const about = after.filter((event) => event.userId === second.userId);
+    expect(about.length).toBeGreaterThan(0);
+    for (const event of about) expect(event.userEmail).toBeNull();
+    for (const event of after.filter((e) => e.userId === first.userId))
+      expect(event.userEmail).toBe(first.email);
   });
 });

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
 import { base32Decode, totp } from '../../shared/mfa/totp.ts';
 import {
@@ -159,10 +161,29 @@ export function otherThan(...codes: string[]): string {
   }
 }
 
-/** A well-formed code that an authenticator app for `secret` shows in none of the nearby steps. */
+/**
+ * A well-formed code that an authenticator app for `secret` shows in none of the nearby steps:
+ * not even in the ±10 minutes where a wrong code is answered with `clockSkewSeconds` (and one
+ * step more, for a step boundary passing during the test).
+ */
 export function wrongAppCode(secret: string, now = new Date()): string {
-  return otherThan(...[-2, -1, 0, 1, 2].map((offset) => appCode(secret, now, offset)));
+  const nearby = Array.from({ length: 2 * 21 + 1 }, (_, i) => appCode(secret, now, i - 21));
+  return otherThan(...nearby);
 }
+
+/**
+ * The code an authenticator app with this secret shows at `at`, computed by `oathtool` (an
+ * implementation independent of the service's), or by `appCode` where oathtool is not installed
+ * (CI installs it; test/unit/totp.test.ts fails without it).
+ */
+export function oathCode(secret: string, at: Date): string {
+  if (!existsSync(OATHTOOL)) return appCode(secret, at);
+  const seconds = Math.floor(at.getTime() / 1000);
+  return execFileSync(OATHTOOL, ['--totp=sha1', '--base32', '-N', `@${seconds}`, secret], {
+    encoding: 'utf8',
+  }).trim();
+}
+const OATHTOOL = '/usr/bin/oathtool';
 
 /** Crockford base32, shown as XXXX-XXXX-XXXX-XXXX (DESIGN.md: at least 64 bits). */
 export const RECOVERY_CODE = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;

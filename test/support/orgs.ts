@@ -162,6 +162,9 @@ export interface OrgEvent {
   ip: string | null;
   userAgent: string | null;
   details: Record<string, unknown>;
+  /** The actor's and the user's addresses now (null: the account no longer exists). */
+  actorEmail: string | null;
+  userEmail: string | null;
 }
 
 /** The organisation's audit log, newest first, following `nextCursor` page by page. */

@@ -39,6 +39,10 @@ describe('GET /v1/openapi.json', () => {
       'GET /v1/mfa/devices',
       'DELETE /v1/mfa/devices/{deviceId}',
       'GET /v1/me/events',
+      // API.md "Additions": what the seeds' users meet.
+      'PATCH /v1/mfa/factors/{factorId}',
+      'GET /v1/config',
+      'POST /v1/orgs/{orgId}/mfa-reset',
     ];
     const { paths } = openApiDocument(routeList) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(paths).flatMap(([path, methods]) =>
@@ -70,6 +74,63 @@ describe('GET /v1/openapi.json', () => {
     );
     // No 409: whether an address has an account is never an answer (API.md "Additions").
     expect(Object.keys(signUp.responses).sort()).toEqual(['202', '400', '413', '429', '500', '502']);
+  });
+
+  it('documents GET /v1/config (public), clockSkewSeconds on errors, the bulk reset and the addresses in the org audit log', () => {
+    const document = openApiDocument(routeList) as {
+      paths: Record<string, Record<string, any>>;
+      components: any;
+    };
+    const settings = document.paths['/v1/config']?.get;
+    expect(settings.security).toEqual([]);
+    expect(
+      Object.keys(settings.responses['200'].content['application/json'].schema.properties).sort(),
+    ).toEqual(
+      [
+        'codeLength',
+        'codeTtlSeconds',
+        'factorTypes',
+        'maxActiveFactors',
+        'passwordMaxLength',
+        'passwordMinLength',
+        'recoveryCodeCount',
+        'rememberDeviceMaxDays',
+        'smsCountries',
+      ].sort(),
+    );
+    const error = document.components.schemas.Error.properties.error.properties;
+    expect(error.clockSkewSeconds).toMatchObject({ type: 'integer' });
+    expect(error.clockSkewSeconds.description).toContain('positive when it is ahead');
+
+    const bulk = document.paths['/v1/orgs/{orgId}/mfa-reset']?.post;
+    expect(bulk.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['confirm'],
+      additionalProperties: false,
+    });
+    expect(bulk.responses['200'].content['application/json'].schema.properties.reset).toMatchObject({
+      type: 'integer',
+    });
+    expect(Object.keys(bulk.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '410',
+      '413',
+      '429',
+      '500',
+    ]);
+
+    const events = document.paths['/v1/orgs/{orgId}/events']?.get;
+    const item = events.responses['200'].content['application/json'].schema.properties.events.items;
+    expect(item.properties.actorEmail).toMatchObject({ type: ['string', 'null'] });
+    expect(item.properties.userEmail).toMatchObject({ type: ['string', 'null'] });
+    // The caller's own log has no addresses to add: it is all theirs.
+    const mine = document.paths['/v1/me/events']?.get;
+    expect(
+      mine.responses['200'].content['application/json'].schema.properties.events.items.properties,
+    ).not.toHaveProperty('actorEmail');
   });
 
   it('marks bearer routes as secured and public ones as open', () => {

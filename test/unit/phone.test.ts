@@ -145,12 +145,27 @@ describe('masking (API.md)', () => {
   });
 
   it.each([
-    ['jane@example.com', 'j***@example.com'],
+    ['jane@example.com', 'j***e@example.com'],
+    ['jo@example.com', 'j***@example.com'],
     ['j@example.com', 'j***@example.com'],
-    ['john.doe+mfa@example.com', 'j***@example.com'],
-    ['"a@b"@example.com', '"***@example.com'],
+    ['john.doe+mfa@example.com', 'j***a@example.com'],
+    ['"a@b"@example.com', '"***"@example.com'],
+    // By code point: an emoji is one character, never half of a surrogate pair.
     ['😀x@example.com', '😀***@example.com'],
+    ['x😀y😀@example.com', 'x***😀@example.com'],
+    ['@example.com', '***@example.com'],
   ])('maskEmail(%s) is %s', (email, masked) => {
     expect(maskEmail(email)).toBe(masked);
+  });
+
+  it('tells two addresses of one domain apart (chris@ → carol@), and never shows a short local part whole', () => {
+    expect(maskEmail('chris@example.com')).toBe('c***s@example.com');
+    expect(maskEmail('carol@example.com')).toBe('c***l@example.com');
+    expect(maskEmail('ab@example.com')).not.toContain('b@');
+  });
+
+  it('is the same whatever the length of the local part beyond two: the mask hides the length', () => {
+    expect(maskEmail('abc@example.com')).toBe('a***c@example.com');
+    expect(maskEmail(`a${'x'.repeat(60)}c@example.com`)).toBe('a***c@example.com');
   });
 });

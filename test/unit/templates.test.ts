@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { maskEmail } from '../../shared/mfa/phone.ts';
 import type { Message, Occurrence } from '../../shared/notify/templates.ts';
 import * as templates from '../../shared/notify/templates.ts';
 
@@ -10,26 +11,17 @@ const full = '+31612345678';
 
 const notices: [string, () => Message][] = [
   [
-    'factorAdded',
-    () =>
-      templates.factorAdded({
-        factorType: 'sms',
-        destination: '+*******5678',
-        at,
-        ip,
-        userAgent: hostileAgent,
-      }),
-  ],
-  [
     'factorActivated',
-    () => templates.factorActivated({ factorType: 'totp', at, ip, userAgent: hostileAgent }),
+    () =>
+      templates.factorActivated({ factorType: 'totp', label: 'Work phone', at, ip, userAgent: hostileAgent }),
   ],
   [
     'factorRemoved',
     () =>
       templates.factorRemoved({
         factorType: 'email',
-        destination: 'j***@example.com',
+        label: 'Backup',
+        destination: 'j***e@example.com',
         at,
         ip,
         userAgent: hostileAgent,
@@ -40,8 +32,21 @@ const notices: [string, () => Message][] = [
     () =>
       templates.factorReplaced({
         factorType: 'sms',
+        label: 'Phone',
         previousDestination: '+*******5678',
         destination: '+*******0123',
+        at,
+        ip,
+        userAgent: hostileAgent,
+      }),
+  ],
+  [
+    'factorRenamed',
+    () =>
+      templates.factorRenamed({
+        factorType: 'totp',
+        label: 'Personal phone',
+        previousLabel: 'Work phone',
         at,
         ip,
         userAgent: hostileAgent,
@@ -51,7 +56,7 @@ const notices: [string, () => Message][] = [
   ['recoveryCodeUsed', () => templates.recoveryCodeUsed({ remaining: 3, at, ip, userAgent: hostileAgent })],
   ['mfaLocked', () => templates.mfaLocked({ until, at, ip, userAgent: hostileAgent })],
   ['passwordLocked', () => templates.passwordLocked({ until, at, ip, userAgent: hostileAgent })],
-  ['mfaReset', () => templates.mfaReset({ at, ip, userAgent: hostileAgent })],
+  ['mfaReset', () => templates.mfaReset({ at, ip, userAgent: hostileAgent, after: { mode: 'required' } })],
   ['passwordWasReset', () => templates.passwordWasReset({ at, ip, userAgent: hostileAgent })],
 ];
 
@@ -81,24 +86,160 @@ describe('security notices', () => {
       expect(part.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '')).not.toMatch(/\d{5}/);
   });
 
-  it.each([
-    ['factorAdded', templates.factorAdded],
+  const factorNotices = [
     ['factorActivated', templates.factorActivated],
     ['factorRemoved', templates.factorRemoved],
     ['factorReplaced', templates.factorReplaced],
-  ] as const)('%s masks a full phone number or address passed by mistake', (_name, build) => {
-    const sms = build({ factorType: 'sms', destination: full, previousDestination: full, at });
+    ['factorRenamed', templates.factorRenamed],
+  ] as const;
+
+  it.each(factorNotices)('%s masks a full phone number or address passed by mistake', (_name, build) => {
+    const sms = build({
+      factorType: 'sms',
+      label: 'Phone',
+      previousLabel: 'Phone',
+      destination: full,
+      previousDestination: full,
+      at,
+    });
     for (const part of [sms.text, sms.html]) {
       expect(part).not.toContain('612345678');
       expect(part).toContain('+*******5678');
     }
-    const email = build({ factorType: 'email', destination: 'jane.doe@example.com', at });
+    const email = build({
+      factorType: 'email',
+      label: 'Email',
+      previousLabel: 'Email',
+      destination: 'jane.doe@example.com',
+      at,
+    });
     expect(email.text).not.toContain('jane.doe');
-    expect(email.text).toContain('j***@example.com');
+    expect(email.text).toContain('j***e@example.com');
+  });
+
+  it.each(factorNotices)('%s keeps a mask as it is (`c***e@`, `c***@`, `+*******4567`)', (_name, build) => {
+    for (const destination of ['c***e@example.com', 'c***@example.com', '😀***x@example.com']) {
+      const email = build({ factorType: 'email', label: 'Email', previousLabel: 'Email', destination, at });
+      expect(email.text).toContain(destination);
+    }
+  });
+
+  it.each(factorNotices)(
+    "%s names the factor by its label, and says the name is the user's",
+    (_name, build) => {
+      const m = build({ factorType: 'totp', label: 'Work phone', previousLabel: 'Work phone', at });
+      expect(m.text).toContain('"Work phone"');
+      expect(m.html).toContain('&quot;Work phone&quot;');
+      expect(m.text).toContain(
+        'Names in quotes are the ones given to sign-in methods in your account, not written by us.',
+      );
+    },
+  );
+
+  it.each(factorNotices)(
+    '%s cannot be made to speak with a hostile label (quotes, a link, markup, new lines, bidi, 10 KiB)',
+    (_name, build) => {
+      const hostile = 'Work". Locked: see https://evil.example <b>x</b>\r\nSubject: x\u202e';
+      const m = build({ factorType: 'totp', label: hostile, previousLabel: hostile, at });
+      expect(m.text).toContain('"Work . Locked  see https   evil.example  b x  b   Subject  x"');
+      expect(m.text).not.toContain('https://');
+      expect(m.text).not.toMatch(/^Subject: x/m);
+      expect(m.text).not.toContain('\u202e');
+      expect(m.html).not.toContain('<b>');
+      const long = build({
+        factorType: 'totp',
+        label: 'x'.repeat(10_000),
+        previousLabel: 'y'.repeat(10_000),
+        at,
+      });
+      expect(long.text).toContain(`"${'x'.repeat(64)}…"`);
+      expect(long.text).not.toContain('x'.repeat(65));
+    },
+  );
+
+  it.each([
+    [
+      'sms',
+      templates.factorActivated({ factorType: 'sms', label: 'Work', destination: '+*******4567', at }),
+      'Your phone "Work" (+*******4567, codes by text message) was confirmed',
+    ],
+    [
+      'email',
+      templates.factorRemoved({ factorType: 'email', label: 'Backup', destination: 'c***e@example.com', at }),
+      'Your email address "Backup" (c***e@example.com, codes by email) was removed',
+    ],
+    [
+      'totp',
+      templates.factorActivated({ factorType: 'totp', label: 'Work phone', at }),
+      'Your authenticator app "Work phone" was confirmed',
+    ],
+  ])('a %s factor is named by its label, with its masked destination', (_type, m, phrase) => {
+    expect(m.text).toContain(phrase);
+  });
+
+  it('factorRenamed says from which name to which', () => {
+    const m = templates.factorRenamed({
+      factorType: 'totp',
+      label: 'Personal',
+      previousLabel: 'Work phone',
+      at,
+    });
+    expect(m.subject).toBe('Serverless MFA: a sign-in method was renamed');
+    expect(m.text).toContain('Your authenticator app "Work phone" was renamed to "Personal".');
+  });
+
+  it('factorReplaced shows two different masks for chris@example.com → carol@example.com', () => {
+    // Masked as tellOwner masks them, and the raw addresses passed by mistake: the same two masks.
+    for (const [from, to] of [
+      [maskEmail('chris@example.com'), maskEmail('carol@example.com')],
+      ['chris@example.com', 'carol@example.com'],
+    ] as const) {
+      const m = templates.factorReplaced({
+        factorType: 'email',
+        label: 'Email',
+        previousDestination: from,
+        destination: to,
+        at,
+      });
+      expect(m.text).toContain('was changed from c***s@example.com to c***l@example.com');
+      expect(m.text).not.toContain('chris@');
+    }
+  });
+
+  it.each<[string, templates.AfterReset, string]>([
+    [
+      'required',
+      { mode: 'required' },
+      'You will have to set up two-step verification again the next time you sign in.',
+    ],
+    [
+      'required, within its grace period',
+      { mode: 'required', skipUntil: new Date('2026-03-08T08:30:15.000Z') },
+      'you will be invited to set it up again when you sign in, and you may skip until 2026-03-08T08:30:15Z; after that you will have to set it up to sign in.',
+    ],
+    [
+      'optional',
+      { mode: 'optional' },
+      'You will be invited to set it up again when you sign in, and you may skip.',
+    ],
+    [
+      'off',
+      { mode: 'off' },
+      'You can sign in with your password alone; you can set it up again in your security settings.',
+    ],
+  ])('mfaReset under a %s policy says what the member will meet', (_name, after, wording) => {
+    const m = templates.mfaReset({ at, after });
+    expect(m.text).toContain(wording);
+    expect(m.html).toContain(wording.replaceAll("'", '&#39;'));
+    for (const other of ['the next time you sign in.', 'and you may skip.', 'password alone']) {
+      if (!wording.includes(other)) expect(m.text).not.toContain(other);
+    }
   });
 
   it('leaves out IP and device when unknown', () => {
-    const m = templates.mfaReset({ at } satisfies Occurrence);
+    const m = templates.mfaReset({ at, after: { mode: 'off' } } satisfies Occurrence & {
+      after: templates.AfterReset;
+    });
     expect(m.text).not.toContain('IP address');
     expect(m.text).not.toContain('Device');
   });

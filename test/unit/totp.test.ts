@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   base32Decode,
   base32Encode,
+  clockSkewSteps,
   hotp,
   matchTotpStep,
   newTotpSecret,
@@ -139,6 +140,44 @@ describe('matchTotpStep', () => {
     for (const code of [' 123456', '１２３４５６', '1234567', '12345', '12345a']) {
       expect(matchTotpStep(RFC4226_SECRET, code, now)).toBeUndefined();
     }
+  });
+});
+
+/** The hint for a phone whose clock is off: how far, within ±10 minutes, outside the window only. */
+describe('clockSkewSteps', () => {
+  const now = new Date(1_700_000_015_000);
+  const current = totpStep(now);
+  const codeAt = (step: number) => hotp(RFC4226_SECRET, step);
+
+  it('the fixture codes of steps -21..+21 all differ, so each case below tests one step', () => {
+    const steps = Array.from({ length: 43 }, (_, i) => current - 21 + i);
+    expect(new Set(steps.map(codeAt)).size).toBe(43);
+  });
+
+  it.each([
+    ['ten minutes ahead', 20, 20],
+    ['three minutes ahead', 6, 6],
+    ['the next step', 1, 1],
+    ['two steps back', -2, -2],
+    ['three minutes behind', -6, -6],
+    ['ten minutes behind', -20, -20],
+    ['more than ten minutes ahead', 21, undefined],
+    ['more than ten minutes behind', -21, undefined],
+    // Inside the accepted window, matchTotpStep accepts the code: no hint to give.
+    ['the current step', 0, undefined],
+    ['the previous step', -1, undefined],
+  ])('%s: %s', (_, delta, expected) => {
+    expect(clockSkewSteps(RFC4226_SECRET, codeAt(current + delta), now)).toBe(expected);
+  });
+
+  it('gives no hint for a code that matches no step nearby, nor for a malformed one', () => {
+    const near = new Set(Array.from({ length: 41 }, (_, i) => codeAt(current - 20 + i)));
+    const far = Array.from({ length: 1000 }, (_, i) => String(i * 997).padStart(6, '0')).find(
+      (code) => !near.has(code),
+    ) as string;
+    expect(clockSkewSteps(RFC4226_SECRET, far, now)).toBeUndefined();
+    expect(clockSkewSteps(RFC4226_SECRET, ` ${codeAt(current + 6)}`, now)).toBeUndefined();
+    expect(clockSkewSteps(RFC4226_SECRET, `${codeAt(current + 6)}0`, now)).toBeUndefined();
   });
 });
 
