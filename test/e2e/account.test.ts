@@ -12,9 +12,11 @@ import {
   open,
   PHONE,
   screenshot,
+  seeEnrolled,
   signInInUi,
   signOutInUi,
   signUpInUi,
+  skipOffer,
   useBrowser,
   WAIT,
 } from './support.ts';
@@ -29,15 +31,15 @@ describe('the demo client: a person and their own factors', E2E, () => {
     const { page, problems, close } = await open(browser());
     const email = uniqueEmail('e2e-totp');
     await signUpInUi(page, email);
-    await expectScreen(page, 'My account');
+    await skipOffer(page);
     await expect.poll(() => page.getByTestId('mfa-status').textContent(), WAIT).toContain('Off');
 
     await page.getByTestId('add-totp').click();
     await expectScreen(page, 'Add an authenticator app');
     const secret = await enrollTotpInUi(page);
     await keepRecoveryCodes(page);
+    expect(await seeEnrolled(page)).toContain('confirm it is you with authenticator app');
     await expectScreen(page, 'My account');
-    expect(await page.getByTestId('status').textContent()).toContain('Authenticator app added.');
     expect(await listedFactors(page)).toEqual([{ type: 'totp', destination: null }]);
     await expect.poll(() => page.getByTestId('mfa-status').textContent(), WAIT).toContain('On');
     expect(await page.getByTestId('recovery-remaining').textContent()).toContain('10 recovery codes left');
@@ -68,7 +70,7 @@ describe('the demo client: a person and their own factors', E2E, () => {
     const national = `06 1${digits(3)} ${digits(4)}`;
     const e164 = `+31${national.replace(/\s/g, '').slice(1)}`;
     await signUpInUi(page, email);
-    await expectScreen(page, 'My account');
+    await skipOffer(page);
 
     await page.getByTestId('add-sms').click();
     await expectScreen(page, 'Add a phone');
@@ -82,6 +84,7 @@ describe('the demo client: a person and their own factors', E2E, () => {
     await page.getByTestId('code').fill(await nextSmsCode(e164, 0));
     await page.getByTestId('activate-submit').click();
     await keepRecoveryCodes(page);
+    await seeEnrolled(page);
     await expectScreen(page, 'My account');
 
     // Masked to its last four digits; the number itself is nowhere on the page.
@@ -178,9 +181,11 @@ describe('the demo client: a person and their own factors', E2E, () => {
     await page.getByTestId('code').fill(await nextSmsCode(e164, 0));
     await page.getByTestId('activate-submit').click();
 
-    await expectScreen(page, 'My account');
     const masked = `+${'*'.repeat(e164.length - 5)}${e164.slice(-4)}`;
-    expect(await page.getByTestId('status').textContent()).toContain(`Phone number changed to ${masked}`);
+    expect(await seeEnrolled(page, 'Phone number changed')).toContain(
+      `Sign-in codes now go only to ${masked}`,
+    );
+    await expectScreen(page, 'My account');
     // The new number replaced the old one in the same write: one factor, no recovery codes re-issued.
     expect(await listedFactors(page)).toEqual([{ type: 'sms', destination: masked }]);
     expect(await page.getByTestId('recovery-remaining').textContent()).toContain('10 recovery codes left');

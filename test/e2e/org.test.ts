@@ -14,6 +14,7 @@ import {
   open,
   PHONE,
   screenshot,
+  seeEnrolled,
   signInInUi,
   signOutInUi,
   useBrowser,
@@ -121,6 +122,7 @@ describe('the demo client: an organisation and its MFA policy', E2E, () => {
     await expectScreen(phone.page, 'Add an authenticator app');
     await enrollTotpInUi(phone.page);
     await keepRecoveryCodes(phone.page);
+    await seeEnrolled(phone.page);
     await expectScreen(phone.page, 'My account');
     expect(await phone.page.getByTestId('signed-in-as').textContent()).toContain(
       'with two-step verification',
@@ -251,6 +253,7 @@ describe('the demo client: an organisation and its MFA policy', E2E, () => {
     await expectScreen(page, 'Add an authenticator app');
     await enrollTotpInUi(page);
     await keepRecoveryCodes(page);
+    await seeEnrolled(page);
     await expectScreen(page, 'My account');
     expect(await page.getByTestId('signed-in-as').textContent()).toContain('with two-step verification');
     expect(await page.locator('#org-title + p').textContent()).toContain(`You belong to ${name} as member`);

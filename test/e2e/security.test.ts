@@ -12,7 +12,9 @@ import {
   open,
   PHONE,
   screenshot,
+  seeEnrolled,
   signInInUi,
+  signInWithApp,
   useBrowser,
   WAIT,
 } from './support.ts';
@@ -148,19 +150,14 @@ describe('the demo client: sessions, password change and "This wasn\'t me"', E2E
 
   it('"This wasn\'t me" from a security email signs every device out, once', async () => {
     const user = await account();
-    // A factor being set up is emailed to the owner, with the link.
-    const created = await call('POST', '/v1/mfa/factors', {
-      token: user.accessToken,
-      body: { type: 'totp', password: PASSWORD },
-    });
-    expect(created.status).toBe(201);
+    // A factor turned on is emailed to the owner, with the link.
+    const { secret } = await enrollTotp(user);
     const link = await reportLink(user.email);
     expect(link.startsWith(`${new URL(link).origin}/#/secure?token=`)).toBe(true);
 
     // Opened in a browser that is signed in to the account.
     const { page, problems, close } = await open(browser());
-    await signInInUi(page, user.email);
-    await expectScreen(page, 'My account');
+    await signInWithApp(page, user.email, secret);
     await page.goto(link);
     await expectScreen(page, 'Secure your account');
     // The token left the address bar (and this history entry) at once.
@@ -204,6 +201,7 @@ describe('the demo client: sessions, password change and "This wasn\'t me"', E2E
     await page.getByTestId('add-totp').click();
     await enrollTotpInUi(page);
     await keepRecoveryCodes(page);
+    await seeEnrolled(page);
     await expectScreen(page, 'My account');
     // Activating the factor raised this session to aal 2, and the page refreshed its tokens.
     expect(await page.getByTestId('signed-in-as').textContent()).toContain('with two-step verification');
@@ -223,6 +221,7 @@ describe('the demo client: sessions, password change and "This wasn\'t me"', E2E
     await expectScreen(page, 'Enter the code');
     await page.getByTestId('code').fill(await nextEmailCode(codes, 0));
     await page.getByTestId('activate-submit').click();
+    await seeEnrolled(page, 'Email was added');
     await expectScreen(page, 'My account');
     expect((await listedFactors(page)).map((factor) => factor.type).sort()).toEqual(['email', 'totp']);
 

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { call, emailsTo, lastEmailCode, PASSWORD, runtime } from '../support/api.ts';
@@ -74,6 +75,34 @@ export const heading = (page: Page) => page.getByTestId('screen-title');
 
 export async function expectScreen(page: Page, title: string | RegExp): Promise<void> {
   await expect.poll(() => heading(page).textContent(), WAIT).toMatch(title);
+  await expectAccessible(page);
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.0–2.2 A and AA rules on the screen as it is: every screen a test reaches
+ * through expectScreen is checked, and a violation fails the test where it appears. Injected
+ * over the DevTools protocol (page.evaluate), which the page's CSP does not govern, so the CSP
+ * stays as strict as users get it.
+ */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await page.evaluate(async (source) => {
+    const scope = globalThis as unknown as {
+      axe?: { run: (...args: unknown[]) => Promise<unknown> };
+      document: unknown;
+    };
+    // biome-ignore lint/security/noGlobalEval: axe-core's own bundle, run in the test browser only.
+    if (!scope.axe) globalThis.eval(source);
+    const result = (await scope.axe?.run(scope.document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    })) as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
+    return result.violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
+  }, axeSource);
+  expect(violations, `axe-core on "${await heading(page).textContent()}"`).toEqual([]);
 }
 
 /** Waits for an email to `address` after `before` emails and returns the code of the newest one. */
@@ -101,11 +130,36 @@ export async function signUpInUi(page: Page, email: string): Promise<void> {
   await page.getByTestId('verify-email-submit').click();
 }
 
+/** The offer of two-step verification right after sign-up (seed 001), declined. */
+export async function skipOffer(page: Page): Promise<void> {
+  await expectScreen(page, 'Protect your account');
+  await page.getByTestId('skip').click();
+  await expectScreen(page, 'My account');
+}
+
 export async function signInInUi(page: Page, email: string, password = PASSWORD): Promise<void> {
   await expectScreen(page, 'Sign in');
   await page.getByTestId('email').fill(email);
   await page.getByTestId('password').fill(password);
   await page.getByTestId('login-submit').click();
+}
+
+/** The test id of the element that has the focus (the tests' TypeScript has no DOM types). */
+export const focusedTestId = (page: Page): Promise<string | null> =>
+  page.evaluate('document.activeElement && document.activeElement.getAttribute("data-testid")');
+
+/** Signs in with the password and the code of the authenticator app (`stepOffset` steps on). */
+export async function signInWithApp(
+  page: Page,
+  email: string,
+  secret: string,
+  stepOffset = 0,
+): Promise<void> {
+  await signInInUi(page, email);
+  await expectScreen(page, 'Two-step verification');
+  await page.getByTestId('code').fill(await appCodeNow(secret, stepOffset));
+  await page.getByTestId('verify-submit').click();
+  await expectScreen(page, 'My account');
 }
 
 export async function signOutInUi(page: Page): Promise<void> {
@@ -151,6 +205,21 @@ export async function keepRecoveryCodes(page: Page): Promise<string[]> {
   expect(await proceed.isEnabled()).toBe(true);
   await proceed.click();
   return codes;
+}
+
+/**
+ * The screen after a setup (seed 001): what changed and that a confirmation email went out;
+ * Continue goes back where the setup started.
+ */
+export async function seeEnrolled(
+  page: Page,
+  title: string | RegExp = 'Two-step verification is on',
+): Promise<string> {
+  await expectScreen(page, title);
+  const changes = (await page.getByTestId('enrolled-changes').textContent()) ?? '';
+  expect(changes).toMatch(/We sent a confirmation email to \S+@\S+\./);
+  await page.getByTestId('enrolled-continue').click();
+  return changes;
 }
 
 /** Enrolls an authenticator app from the screen that asks for the password; returns the secret. */

@@ -31,6 +31,8 @@ interface ErrorBody {
   message: string;
   attemptsRemaining?: number;
   retryAfter?: number;
+  /** `code_invalid` of an authenticator code that was right for another time: the phone's clock is off. */
+  clockSkewSeconds?: number;
   /** `password_too_weak`: `too_short`, `too_long`, `common` or `context`. */
   reason?: string;
   details?: { path: string; message: string }[];
@@ -57,6 +59,8 @@ interface Session {
   email: string;
   /** Set when an organisation was created in this session, before a new token carries `org`. */
   orgId?: string;
+  /** With an enrollment token: the factor types the organisation allows. */
+  allowed?: FactorType[];
 }
 
 let session: Session | undefined;
@@ -99,8 +103,8 @@ export function startSession(tokens: Pick<Tokens, 'accessToken' | 'refreshToken'
 }
 
 /** An enrollment token (`scope: "mfa:enroll"`): memory only, it lasts ten minutes. */
-export function startEnrollment(enrollmentToken: string, email: string): void {
-  session = { accessToken: enrollmentToken, claims: decodeClaims(enrollmentToken), email };
+export function startEnrollment(enrollmentToken: string, email: string, allowed: FactorType[]): void {
+  session = { accessToken: enrollmentToken, claims: decodeClaims(enrollmentToken), email, allowed };
   store(REFRESH_KEY, undefined);
 }
 
@@ -111,6 +115,9 @@ export function endSession(): void {
 }
 
 export const signedIn = (): boolean => session?.claims.scope === 'full';
+/** The enrollment an organisation requires is under way: the types it allows. */
+export const enrolling = (): FactorType[] | undefined =>
+  session?.claims.scope === 'mfa:enroll' ? (session.allowed ?? ['totp', 'sms', 'email']) : undefined;
 export const claims = (): Claims | undefined => session?.claims;
 export const email = (): string => session?.email ?? '';
 export const orgId = (): string | undefined => session?.orgId ?? session?.claims.org;
@@ -225,7 +232,7 @@ export function refreshSession(): Promise<Renewal> {
     }
     if (answer.status === 'mfa_enrollment_required') {
       // The server ended the session: only the enrollment token is left, in memory.
-      startEnrollment(answer.enrollmentToken, address);
+      startEnrollment(answer.enrollmentToken, address, answer.allowedFactorTypes);
       store(EMAIL_KEY, undefined);
       onEnrollmentRequired(answer.allowedFactorTypes);
       return 'enrollment';

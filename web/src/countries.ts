@@ -1,37 +1,121 @@
-/**
- * Countries for phone numbers: ISO 3166-1 alpha-2 and the calling code shown to people. The
- * server validates the number for the country and checks its SMS allow-list
- * (`SMS_ALLOWED_COUNTRIES`), so a country here may still answer `country_not_allowed`.
- */
-export const countries: readonly { code: string; name: string; dial: string }[] = [
-  { code: 'AU', name: 'Australia', dial: '+61' },
-  { code: 'AT', name: 'Austria', dial: '+43' },
-  { code: 'BE', name: 'Belgium', dial: '+32' },
-  { code: 'CA', name: 'Canada', dial: '+1' },
-  { code: 'DK', name: 'Denmark', dial: '+45' },
-  { code: 'FI', name: 'Finland', dial: '+358' },
-  { code: 'FR', name: 'France', dial: '+33' },
-  { code: 'DE', name: 'Germany', dial: '+49' },
-  { code: 'IE', name: 'Ireland', dial: '+353' },
-  { code: 'IT', name: 'Italy', dial: '+39' },
-  { code: 'LU', name: 'Luxembourg', dial: '+352' },
-  { code: 'NL', name: 'Netherlands', dial: '+31' },
-  { code: 'NZ', name: 'New Zealand', dial: '+64' },
-  { code: 'NO', name: 'Norway', dial: '+47' },
-  { code: 'PL', name: 'Poland', dial: '+48' },
-  { code: 'PT', name: 'Portugal', dial: '+351' },
-  { code: 'ES', name: 'Spain', dial: '+34' },
-  { code: 'SE', name: 'Sweden', dial: '+46' },
-  { code: 'CH', name: 'Switzerland', dial: '+41' },
-  { code: 'GB', name: 'United Kingdom', dial: '+44' },
-  { code: 'US', name: 'United States', dial: '+1' },
-];
+import { api } from './api.ts';
+import type { SiteConfig } from './types.ts';
 
-/** The browser's region (`en-GB` → GB) when it is in the list; the Netherlands otherwise. */
-export function defaultCountry(): string {
+/**
+ * Countries for phone numbers: exactly those the service texts (`GET /v1/config`, its SMS
+ * allow-list), named in the browser's language. A list of its own would offer countries the
+ * server then refuses.
+ */
+export interface Country {
+  code: string;
+  name: string;
+  /** The calling code shown beside the name; absent for a country missing from the table below. */
+  dial?: string;
+}
+
+// Calling codes (ITU-T E.164 assignments) of the countries deployments commonly allow; the
+// server parses the number whatever this says, so a missing entry only hides the "+NN" hint.
+const dial: Record<string, string> = {
+  AD: '+376',
+  AE: '+971',
+  AR: '+54',
+  AT: '+43',
+  AU: '+61',
+  BE: '+32',
+  BG: '+359',
+  BR: '+55',
+  CA: '+1',
+  CH: '+41',
+  CL: '+56',
+  CN: '+86',
+  CO: '+57',
+  CY: '+357',
+  CZ: '+420',
+  DE: '+49',
+  DK: '+45',
+  EE: '+372',
+  EG: '+20',
+  ES: '+34',
+  FI: '+358',
+  FR: '+33',
+  GB: '+44',
+  GG: '+44',
+  GR: '+30',
+  HK: '+852',
+  HR: '+385',
+  HU: '+36',
+  ID: '+62',
+  IE: '+353',
+  IL: '+972',
+  IM: '+44',
+  IN: '+91',
+  IS: '+354',
+  IT: '+39',
+  JE: '+44',
+  JP: '+81',
+  KR: '+82',
+  LI: '+423',
+  LT: '+370',
+  LU: '+352',
+  LV: '+371',
+  MA: '+212',
+  MC: '+377',
+  MT: '+356',
+  MX: '+52',
+  MY: '+60',
+  NG: '+234',
+  NL: '+31',
+  NO: '+47',
+  NZ: '+64',
+  PE: '+51',
+  PH: '+63',
+  PL: '+48',
+  PT: '+351',
+  RO: '+40',
+  RS: '+381',
+  SA: '+966',
+  SE: '+46',
+  SG: '+65',
+  SI: '+386',
+  SK: '+421',
+  TH: '+66',
+  TR: '+90',
+  TW: '+886',
+  UA: '+380',
+  US: '+1',
+  VN: '+84',
+  ZA: '+27',
+};
+
+let loaded: Promise<SiteConfig> | undefined;
+
+/** The public settings, read once per page load (the answer is cacheable). */
+export function siteConfig(): Promise<SiteConfig> {
+  loaded ??= api<SiteConfig>('GET', '/v1/config', undefined, { auth: false }).catch((error) => {
+    loaded = undefined;
+    throw error;
+  });
+  return loaded;
+}
+
+/** The browser's region (`en-GB` → GB), if its languages say one. */
+function browserRegion(): string | undefined {
   for (const tag of navigator.languages ?? [navigator.language]) {
     const region = /-([A-Z]{2})\b/.exec(tag)?.[1];
-    if (region && countries.some((country) => country.code === region)) return region;
+    if (region) return region;
   }
-  return 'NL';
+  return undefined;
+}
+
+/** The allowed countries by name, the browser's own first when it is among them. */
+export async function smsCountries(): Promise<{ countries: Country[]; preferred: string | undefined }> {
+  const { smsCountries: codes } = await siteConfig();
+  const names = new Intl.DisplayNames(navigator.languages ?? [navigator.language], { type: 'region' });
+  const region = browserRegion();
+  const countries = codes
+    .map((code) => ({ code, name: names.of(code) ?? code, ...(dial[code] ? { dial: dial[code] } : {}) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const own = countries.findIndex((country) => country.code === region);
+  if (own > 0) countries.unshift(...countries.splice(own, 1));
+  return { countries, preferred: own >= 0 ? region : undefined };
 }

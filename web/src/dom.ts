@@ -1,5 +1,6 @@
 import { serverNow } from './api.ts';
 import { describe } from './messages.ts';
+import { screenShown } from './nav.ts';
 
 /**
  * Small DOM helpers. Text always goes in as text nodes (never innerHTML), so nothing the API
@@ -44,6 +45,7 @@ export function show(title: string, ...content: (Child | Child[])[]): HTMLElemen
   const heading = h('h1', { tabindex: -1, id: 'screen-title', 'data-testid': 'screen-title' }, title);
   const screen = h('section', { 'aria-labelledby': 'screen-title', class: 'screen' }, heading, ...content);
   root().replaceChildren(screen);
+  screenShown();
   document.title = `${title} · Serverless MFA`;
   statusRegion().replaceChildren();
   renderNav();
@@ -59,7 +61,8 @@ export function flash(text: string): void {
 
 /** An error line for one form; role="alert" makes screen readers say it when it is filled. */
 export function errorBox(testid: string): HTMLElement {
-  return h('p', { class: 'error', role: 'alert', 'data-testid': testid });
+  // Focusable from script: after a refused submit, focus moves here (not to <body>).
+  return h('p', { class: 'error', role: 'alert', tabindex: -1, 'data-testid': testid });
 }
 
 export function showError(box: HTMLElement, error: unknown, context?: string): void {
@@ -129,6 +132,18 @@ export function recoveryCodeInput(): HTMLInputElement {
     required: true,
     class: 'recovery-input',
     'data-testid': 'recovery-code',
+  });
+}
+
+/** A factor's name ("Work phone"); the server takes 1 to 64 characters. */
+export function labelInput(value = ''): HTMLInputElement {
+  return h('input', {
+    type: 'text',
+    name: 'label',
+    maxlength: 64,
+    autocomplete: 'off',
+    value,
+    'data-testid': 'factor-name',
   });
 }
 
@@ -203,12 +218,17 @@ export function actionForm(options: {
     box.textContent = '';
     // A new attempt makes the last notice ("You are signed out.") stale.
     statusRegion().replaceChildren();
+    const focused = document.activeElement;
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
       await options.action(form);
     } catch (error) {
       if (!options.onError?.(error, box)) showError(box, error, options.context);
+      // The refusal is where the person reads next (and a screen reader starts); a handler that
+      // moved the focus elsewhere (a new screen, a code field) keeps its choice.
+      const now = document.activeElement;
+      if (box.isConnected && box.textContent && (now === focused || isLost(now))) box.focus();
     } finally {
       submit.disabled = false;
       form.removeAttribute('aria-busy');
@@ -216,6 +236,10 @@ export function actionForm(options: {
   });
   return form;
 }
+
+/** Nothing useful has the focus: the body, or an element that left the page. */
+const isLost = (element: Element | null): boolean =>
+  !element || element === document.body || !element.isConnected;
 
 /** "0:27", "4:59" */
 export function clock(seconds: number): string {

@@ -2,6 +2,7 @@ import {
   ApiError,
   api,
   endSession,
+  enrolling,
   orgId,
   restore,
   signedIn,
@@ -10,7 +11,7 @@ import {
 } from './api.ts';
 import { button, h, onScreenChange, show } from './dom.ts';
 import { describe } from './messages.ts';
-import { currentPath, setRenderer } from './nav.ts';
+import { currentPath, go, rerender, setRenderer } from './nav.ts';
 import { accountScreen } from './views/account.ts';
 import { signInScreen, signUpScreen } from './views/auth.ts';
 import { enrollmentOffer } from './views/enroll.ts';
@@ -44,7 +45,6 @@ function renderNav(): void {
       async () => {
         await api('DELETE', '/v1/sessions/current').catch(() => undefined);
         endSession();
-        history.pushState(null, '', '#/login');
         signInScreen('You are signed out.');
       },
       { class: 'link', 'data-testid': 'sign-out' },
@@ -57,12 +57,15 @@ async function render(): Promise<void> {
   try {
     // "This wasn't me" from a security email: with or without a session in this tab.
     if (isSecurePath(path)) return secureScreen(path);
-    if (path === '/signup') return signUpScreen();
-    if (path === '/forgot') return resetRequestScreen();
-    if (path === '/login' || !signedIn()) {
-      if (path !== '/login') history.replaceState(null, '', '#/login');
+    // Back into the enrollment an organisation requires: it is the only way on (no Skip).
+    const enrollment = enrolling();
+    if (enrollment) return enrollmentOffer({ required: true, allowed: enrollment });
+    if (!signedIn()) {
+      if (path === '/signup') return signUpScreen();
+      if (path === '/forgot') return resetRequestScreen();
       return signInScreen();
     }
+    // Signed in: Back to the sign-in or sign-up page shows the account, never those forms.
     if (path === '/org') return await orgScreen();
     if (path !== '/account') history.replaceState(null, '', '#/account');
     return await accountScreen();
@@ -79,14 +82,21 @@ async function render(): Promise<void> {
 
 onScreenChange(renderNav);
 setRenderer(render);
-whenSignedOut((message) => {
-  history.pushState(null, '', '#/login');
-  signInScreen(message);
-});
+whenSignedOut((message) => signInScreen(message));
 // A refresh found that the organisation now requires MFA and the user has none: the session
 // ended, and the enrollment screens come at once (no Skip), as after such a login.
 whenEnrollmentRequired((allowed) => enrollmentOffer({ required: true, allowed }));
-window.addEventListener('hashchange', () => void render());
+// Back, Forward and an address typed in: popstate fires for each (hashchange would repeat it).
+window.addEventListener('popstate', () => void rerender());
+// In-app links go through the router even to the page already shown: "My account" inside a
+// flow leaves the flow, "Organisation" on the organisation page reloads it.
+document.addEventListener('click', (event) => {
+  const link = (event.target as Element | null)?.closest?.('a[href^="#/"]');
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  void go((link.getAttribute('href') ?? '#/').slice(1));
+});
 
 // A refresh token in this tab's sessionStorage (a reload) signs the person straight back in.
 const restored = await restore();

@@ -18,6 +18,7 @@ interface ErrorLike {
   body: {
     attemptsRemaining?: number;
     retryAfter?: number;
+    clockSkewSeconds?: number;
     reason?: string;
     details?: { path: string; message: string }[];
   };
@@ -34,7 +35,7 @@ const isApiError = (error: unknown): error is ErrorLike =>
  */
 export function describe(error: unknown, context?: string): string {
   if (!isApiError(error)) return 'Something went wrong. Try again.';
-  const { attemptsRemaining, retryAfter, reason, details } = error.body;
+  const { attemptsRemaining, retryAfter, reason, details, clockSkewSeconds } = error.body;
   const wait = retryAfter ? duration(retryAfter) : 'a moment';
   const emailed = context === 'signup' || context === 'password-reset';
   const startOver = context === 'signup' ? 'Start over to get a new code.' : 'Ask for a new code.';
@@ -50,6 +51,8 @@ export function describe(error: unknown, context?: string): string {
         return error.message === 'This code was already used.'
           ? 'That code was already used. Wait for the next code in your app.'
           : 'That code is not right, and no attempts are left. Ask for a new code.';
+      if (clockSkewSeconds)
+        return `That code is not right. ${clockAdvice(clockSkewSeconds)} ${left(attemptsRemaining)}`.trim();
       return `That code is not right. ${
         attemptsRemaining === undefined
           ? 'Check it and try again.'
@@ -138,6 +141,21 @@ export function describe(error: unknown, context?: string): string {
   }
 }
 
+/**
+ * The code was right for another time (seed 003): "Your phone's clock seems about 3 minutes
+ * ahead: turn on automatic time".
+ */
+export function clockAdvice(skewSeconds: number): string {
+  const minutes = Math.max(1, Math.round(Math.abs(skewSeconds) / 60));
+  const direction = skewSeconds > 0 ? 'ahead' : 'behind';
+  return `Your phone’s clock seems about ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} ${direction}: turn on automatic date and time in its settings, then enter the new code.`;
+}
+
+const left = (attemptsRemaining: number | undefined): string =>
+  attemptsRemaining === undefined
+    ? ''
+    : `${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`;
+
 /** `password_too_weak` by `reason` (the rules of NIST SP 800-63B-4 the server applies). */
 const weakPassword: Record<string, string> = {
   too_short:
@@ -148,6 +166,10 @@ const weakPassword: Record<string, string> = {
   context:
     'That password is built from your email address or the name of this service. Choose one that has nothing to do with either.',
 };
+
+/** Beside every authenticator code field (seed 003): a phone whose clock is off shows wrong codes. */
+export const CLOCK_HINT =
+  'If codes are refused, check that your phone sets its date and time automatically: the codes depend on its clock.';
 
 /** The hint under every new-password field (sign-up, reset, change). */
 export const PASSWORD_HINT =
@@ -163,6 +185,8 @@ function fieldName(path: string): string {
     phoneNumber: 'Phone number',
     name: 'Name',
     code: 'Code',
+    confirm: 'Organisation name',
+    label: 'Name',
   };
   return names[name] ?? name;
 }
@@ -174,10 +198,23 @@ export const factorNames: Record<FactorType, string> = {
 };
 
 /** "Text message to +*******4567" */
-export function factorSummary(factor: Pick<Factor, 'type' | 'destination'>): string {
+export function factorKind(factor: Pick<Factor, 'type' | 'destination'>): string {
   if (factor.type === 'totp') return 'Authenticator app';
   if (factor.type === 'sms') return `Text message to ${factor.destination ?? 'your phone'}`;
   return `Email to ${factor.destination ?? 'your address'}`;
+}
+
+const defaultLabels = ['authenticator app', 'phone', 'email'];
+
+/**
+ * "Work phone: text message to +*******4567": the name the person gave first, so two phones or
+ * two authenticator apps can be told apart wherever one is picked.
+ */
+export function factorSummary(factor: Pick<Factor, 'type' | 'destination'> & { label?: string }): string {
+  const kind = factorKind(factor);
+  const label = factor.label?.trim();
+  if (!label || defaultLabels.includes(label.toLowerCase())) return kind;
+  return `${label}: ${kind.charAt(0).toLowerCase()}${kind.slice(1)}`;
 }
 
 const eventNames: Record<string, string> = {

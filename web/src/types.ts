@@ -131,6 +131,9 @@ export interface SecurityEvent {
   ip: string | null;
   userAgent: string | null;
   details: Record<string, unknown>;
+  /** In an organisation's audit log: who did it and to whom (null: the account is gone). */
+  actorEmail?: string | null;
+  userEmail?: string | null;
 }
 
 export interface EventPage {
@@ -203,3 +206,11 @@ export type InvitationAccepted = { orgId: string; role: 'admin' | 'member' } & (
   | { status?: undefined }
   | EnrollmentRequired
 );
+
+/** `GET /v1/config`: the public settings a client adapts to. */
+export interface SiteConfig {
+  /** ISO 3166-1 alpha-2 codes of the countries SMS codes may go to. */
+  smsCountries: string[];
+  factorTypes: FactorType[];
+  passwordMinLength: number;
+}

@@ -1,6 +1,18 @@
 import { ApiError, api, claims, email, joinedOrg, orgId, refreshSession, startEnrollment } from '../api.ts';
-import { actionForm, button, errorBox, field, flash, h, show, showError, time, when } from '../dom.ts';
-import { eventName, factorNames } from '../messages.ts';
+import {
+  actionForm,
+  button,
+  errorBox,
+  field,
+  flash,
+  h,
+  labelInput,
+  show,
+  showError,
+  time,
+  when,
+} from '../dom.ts';
+import { eventName, factorNames, factorSummary } from '../messages.ts';
 import { go } from '../nav.ts';
 import type {
   Device,
@@ -13,6 +25,7 @@ import type {
   Org,
   SecurityEvent,
   SessionInfo,
+  Verification,
 } from '../types.ts';
 import { changeDestination, enrollmentOffer, enrollScreen, fromSettings } from './enroll.ts';
 import { changePasswordScreen } from './password-change.ts';
@@ -60,7 +73,7 @@ export function shortAgent(agent: string): string {
 
 function factorItem(factor: Factor, list: FactorList, box: HTMLElement): HTMLElement {
   const remove = button(
-    factor.status === 'pending' ? 'Discard' : 'Remove',
+    'Remove',
     async () => {
       box.textContent = '';
       remove.disabled = true;
@@ -70,12 +83,16 @@ function factorItem(factor: Factor, list: FactorList, box: HTMLElement): HTMLEle
         // A session that proved a factor minutes ago (fresh aal 2) removes an active one at once too.
         await api('DELETE', `/v1/mfa/factors/${encodeURIComponent(factor.id)}`, {});
         await go('/account');
-        flash(`${factor.label} ${factor.status === 'pending' ? 'discarded' : 'removed'}.`);
+        flash(
+          factor.status === 'pending'
+            ? `The unfinished setup of ${factor.label} was removed.`
+            : `${factor.label} removed.`,
+        );
       } catch (error) {
         remove.disabled = false;
         if (error instanceof ApiError && error.code === 'verification_required') {
           confirmIdentity({
-            title: `Remove ${factor.label.toLowerCase()}`,
+            title: `Remove ${factor.label}`,
             explain: `To remove ${describeFactor(factor)}, confirm it is you.`,
             submit: 'Remove',
             factors: list.factors,
@@ -99,14 +116,20 @@ function factorItem(factor: Factor, list: FactorList, box: HTMLElement): HTMLEle
           'data-testid': 'change-factor',
         })
       : null;
+  const rename =
+    factor.status === 'active'
+      ? button('Rename', () => renameScreen(factor, list), { 'data-testid': 'rename-factor' })
+      : null;
   return h(
     'li',
     { class: 'item', 'data-testid': 'factor', 'data-type': factor.type, 'data-status': factor.status },
     h(
       'div',
       {},
-      h('strong', {}, factor.label),
-      factor.status === 'pending' ? h('span', { class: 'badge' }, 'Not confirmed') : null,
+      h('strong', { 'data-testid': 'factor-label' }, factor.label),
+      factor.status === 'pending'
+        ? [' ', h('span', { class: 'badge', 'data-testid': 'setup-unfinished' }, 'Setup not finished')]
+        : null,
       h('div', { class: 'meta' }, factorNames[factor.type]),
       factor.destination ? h('div', { 'data-testid': 'factor-destination' }, factor.destination) : null,
       h(
@@ -116,19 +139,56 @@ function factorItem(factor: Factor, list: FactorList, box: HTMLElement): HTMLEle
         factor.lastUsedAt ? ` · last used ${when(factor.lastUsedAt)}` : '',
       ),
     ),
-    h('div', { class: 'item-actions' }, change, remove),
+    h('div', { class: 'item-actions' }, rename, change, remove),
   );
 }
 
-const describeFactor = (factor: Factor) =>
-  factor.type === 'totp'
-    ? 'your authenticator app'
-    : `${factor.label.toLowerCase()} ${factor.destination ?? ''}`.trim();
+/** A new name for a factor: the one people pick it by at login. Renaming needs the step-up. */
+function renameScreen(factor: Factor, list: FactorList): void {
+  const input = labelInput(factor.label);
+  const rename = async (verification?: Verification) => {
+    const label = input.value.trim();
+    await api('PATCH', `/v1/mfa/factors/${encodeURIComponent(factor.id)}`, {
+      label,
+      ...(verification ? { verification } : {}),
+    });
+    await go('/account');
+    flash(`${factor.label} is now called ${label}.`);
+  };
+  show(
+    `Rename ${factor.label}`,
+    actionForm({
+      testid: 'rename',
+      submit: 'Save name',
+      fields: [field('Name', input, 'Shown when you sign in and in our emails, e.g. “Work phone”.')],
+      after: [button('Cancel', () => void go('/account'), { class: 'link', 'data-testid': 'cancel' })],
+      action: async () => {
+        try {
+          await rename();
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.code !== 'verification_required') throw error;
+          confirmIdentity({
+            title: `Rename ${factor.label}`,
+            explain: `To rename ${describeFactor(factor)} to “${input.value.trim()}”, confirm it is you.`,
+            submit: 'Save name',
+            factors: list.factors,
+            cancel: () => void go('/account'),
+            act: rename,
+          });
+        }
+      },
+    }),
+  );
+}
+
+const describeFactor = (factor: Factor) => factorSummary(factor);
 
 /** The organisation's allowed types decide which "Add" buttons there are (the server checks too). */
 function mfaSection(list: FactorList, allowed: FactorType[]): HTMLElement {
   const box = errorBox('factors-error');
   const active = list.factors.filter((factor) => factor.status === 'active');
+  // An abandoned setup is no way to sign in: it is listed apart, to be removed or left to expire.
+  const pending = list.factors.filter((factor) => factor.status === 'pending');
   return h(
     'section',
     { 'aria-labelledby': 'mfa-title', class: 'card' },
@@ -142,11 +202,28 @@ function mfaSection(list: FactorList, allowed: FactorType[]): HTMLElement {
         ? 'When you sign in, you confirm it is you with one of these.'
         : 'Add a second step so that a stolen password alone cannot open your account.',
     ),
-    list.factors.length
+    active.length
       ? h(
           'ul',
           { class: 'items', 'data-testid': 'factor-list' },
-          list.factors.map((f) => factorItem(f, list, box)),
+          active.map((f) => factorItem(f, list, box)),
+        )
+      : null,
+    pending.length
+      ? h(
+          'div',
+          { class: 'subsection', 'data-testid': 'unfinished' },
+          h('h3', {}, 'Setup not finished'),
+          h(
+            'p',
+            { class: 'hint' },
+            'These were never confirmed with a code, so they cannot be used to sign in. They expire by themselves after a few minutes.',
+          ),
+          h(
+            'ul',
+            { class: 'items' },
+            pending.map((f) => factorItem(f, list, box)),
+          ),
         )
       : null,
     box,
@@ -473,7 +550,7 @@ function invitationItem(invitation: Invitation): HTMLElement {
     if (answer.status === 'mfa_enrollment_required') {
       // The organisation requires MFA and this account has none: the server ended this
       // session, and the enrollment comes at once, with the enrollment token (no Skip).
-      startEnrollment(answer.enrollmentToken, email());
+      startEnrollment(answer.enrollmentToken, email(), answer.allowedFactorTypes);
       enrollmentOffer({ required: true, allowed: answer.allowedFactorTypes });
       flash(
         `You joined ${invitation.orgName} as ${answer.role}. It requires two-step verification: set it up now to go on.`,
@@ -545,6 +622,55 @@ function invitationItem(invitation: Invitation): HTMLElement {
   );
 }
 
+const BANNER_KEY = 'serverless-mfa.mfaBannerDismissed.';
+const BANNER_QUIET_DAYS = 30;
+
+/** Dismissed less than 30 days ago on this browser (seed 004: the banner comes back). */
+function bannerDismissed(userId: string): boolean {
+  try {
+    const at = Date.parse(localStorage.getItem(BANNER_KEY + userId) ?? '');
+    return Number.isFinite(at) && Date.now() - at < BANNER_QUIET_DAYS * 86_400_000;
+  } catch {
+    return false;
+  }
+}
+
+/** "Set up two-step verification" for an account with none and no organisation to require it. */
+function mfaBanner(userId: string): HTMLElement {
+  const banner = h(
+    'aside',
+    { class: 'banner', 'aria-labelledby': 'banner-title', 'data-testid': 'mfa-banner' },
+    h('h2', { id: 'banner-title' }, 'Protect your account with two-step verification'),
+    h(
+      'p',
+      {},
+      'With it, a stolen password alone cannot open your account: you also confirm it is you with an app or a code.',
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      button('Set it up', () => enrollmentOffer({ required: false, flow: fromSettings }), {
+        class: 'primary',
+        'data-testid': 'banner-setup',
+      }),
+      button(
+        'Not now',
+        () => {
+          try {
+            localStorage.setItem(BANNER_KEY + userId, new Date().toISOString());
+          } catch {
+            // Storage disabled: the banner just comes back next time.
+          }
+          banner.remove();
+          document.getElementById('screen-title')?.focus();
+        },
+        { class: 'link', 'data-testid': 'banner-dismiss' },
+      ),
+    ),
+  );
+  return banner;
+}
+
 /** Security settings: factors, recovery codes, password, sessions, remembered devices, activity, organisation. */
 export async function accountScreen(): Promise<void> {
   const id = orgId();
@@ -559,8 +685,11 @@ export async function accountScreen(): Promise<void> {
       : api<{ invitations: Invitation[] }>('GET', '/v1/me/invitations').catch(() => ({ invitations: [] })),
   ]);
   const session = claims();
+  const banner =
+    session && !list.mfaEnabled && !id && !bannerDismissed(session.sub) ? mfaBanner(session.sub) : null;
   show(
     'My account',
+    banner,
     h(
       'p',
       { 'data-testid': 'signed-in-as' },

@@ -1,7 +1,7 @@
 import { api, deviceTokenFor, orgId, startEnrollment, startSession } from '../api.ts';
 import { actionForm, emailInput, field, flash, h, newPasswordInput, passwordInput, show } from '../dom.ts';
 import { PASSWORD_HINT } from '../messages.ts';
-import { go } from '../nav.ts';
+import { asPage, go } from '../nav.ts';
 import type { LoginAnswer, Org, VerificationStarted } from '../types.ts';
 import { challengeScreen } from './challenge.ts';
 import { checkEmailScreen } from './email-code.ts';
@@ -16,9 +16,20 @@ const value = (form: HTMLFormElement, name: string) =>
  * answer the same): signed in (maybe with MFA suggested), an MFA challenge, enrollment the
  * organisation requires, or an address still to confirm with an emailed code.
  */
-export async function afterPassword(answer: LoginAnswer, email: string): Promise<void> {
+export async function afterPassword(
+  answer: LoginAnswer,
+  email: string,
+  options: { newAccount?: boolean } = {},
+): Promise<void> {
   if (answer.status === 'authenticated') {
     startSession(answer, email);
+    // Seed 001: once the address is verified, the new account is asked to add extra protection.
+    if (options.newAccount && !answer.mfa.enabled && !answer.mfa.suggested && !orgId())
+      return enrollmentOffer({
+        required: false,
+        reason:
+          'Your email address is confirmed and your account is ready. Add extra protection now: besides your password, you confirm it is you with your phone or an app when you sign in.',
+      });
     if (answer.mfa.suggested) {
       // Offer only the types the organisation allows (the server refuses the others anyway).
       const id = orgId();
@@ -31,7 +42,7 @@ export async function afterPassword(answer: LoginAnswer, email: string): Promise
   }
   if (answer.status === 'mfa_required') return challengeScreen(answer.mfaToken, answer.factors, email);
   if (answer.status === 'email_verification_required') return checkEmailScreen(email, answer, 'signin');
-  startEnrollment(answer.enrollmentToken, email);
+  startEnrollment(answer.enrollmentToken, email, answer.allowedFactorTypes);
   return enrollmentOffer({ required: true, allowed: answer.allowedFactorTypes });
 }
 
@@ -47,6 +58,7 @@ export async function logIn(email: string, password: string): Promise<void> {
 }
 
 export function signInScreen(notice?: string, prefill = ''): void {
+  asPage('/login');
   const email = emailInput();
   email.value = prefill;
   const form = actionForm({
@@ -63,7 +75,6 @@ export function signInScreen(notice?: string, prefill = ''): void {
       'data-testid': 'forgot-password',
       onclick: (event: Event) => {
         event.preventDefault();
-        history.pushState(null, '', '#/forgot');
         resetRequestScreen(email.value.trim());
       },
     },
@@ -80,6 +91,7 @@ export function signInScreen(notice?: string, prefill = ''): void {
 
 /** The account exists once the address is confirmed with the emailed code (checkEmailScreen). */
 export function signUpScreen(prefill = ''): void {
+  asPage('/signup');
   const email = emailInput();
   email.value = prefill;
   const form = actionForm({

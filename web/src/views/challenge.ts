@@ -15,7 +15,7 @@ import {
   showError,
   uid,
 } from '../dom.ts';
-import { factorSummary } from '../messages.ts';
+import { CLOCK_HINT, factorSummary } from '../messages.ts';
 import { go } from '../nav.ts';
 import type { Authenticated, ChallengeCreated, Factor } from '../types.ts';
 import { signInScreen } from './auth.ts';
@@ -99,7 +99,7 @@ export function challengeScreen(
         field(
           factor.type === 'totp' ? 'Code from your authenticator app' : 'Code',
           input,
-          'Six digits. You can paste it.',
+          factor.type === 'totp' ? `Six digits. ${CLOCK_HINT}` : 'Six digits. You can paste it.',
         ),
         remember.element,
       ],

@@ -50,7 +50,6 @@ export function checkEmailScreen(
 
   const startOver = () => {
     if (from === 'signup') {
-      history.pushState(null, '', '#/signup');
       signUpScreen(email);
     } else signInScreen('Sign in again to get a new code.', email);
   };
@@ -81,7 +80,7 @@ export function checkEmailScreen(
         { verificationId, code: input.value },
         { auth: false },
       );
-      await afterPassword(answer, email);
+      await afterPassword(answer, email, { newAccount: true });
       flash('Your email address is confirmed.');
     },
     onError: (error, box) => {

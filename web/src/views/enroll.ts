@@ -1,5 +1,5 @@
 import { ApiError, api, email, endSession, refreshSession, signedIn, startSession } from '../api.ts';
-import { countries, defaultCountry } from '../countries.ts';
+import { smsCountries } from '../countries.ts';
 import {
   actionForm,
   at,
@@ -9,12 +9,13 @@ import {
   field,
   flash,
   h,
+  labelInput,
   passwordInput,
   resendButton,
   show,
   showError,
 } from '../dom.ts';
-import { factorNames } from '../messages.ts';
+import { CLOCK_HINT, describe, factorKind, factorNames, factorSummary } from '../messages.ts';
 import { go } from '../nav.ts';
 import type {
   CodeSent,
@@ -38,13 +39,19 @@ export interface Flow {
 export const fromSettings: Flow = {
   finish: async (message) => {
     await go('/account');
-    flash(message);
+    if (message) flash(message);
   },
   cancel: () => go('/account'),
 };
 
 const value = (form: HTMLFormElement, name: string) =>
   (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
+
+/** `{ label }` when a name was typed: the server names the factor by its type otherwise. */
+const labelOf = (form: HTMLFormElement): { label?: string } => {
+  const label = value(form, 'label').trim();
+  return label ? { label } : {};
+};
 
 /** Password re-entry; the hidden username tells password managers whose password it is. */
 const reauth = () => [
@@ -66,10 +73,18 @@ const cancelButton = (flow: Flow) =>
  * Login said `suggested` (optional policy: with Skip) or `mfa_enrollment_required` (required
  * policy: no Skip, only the types the organisation allows, with the enrollment token).
  */
-export function enrollmentOffer(options: { required: boolean; allowed?: FactorType[] }): void {
+export function enrollmentOffer(options: {
+  required: boolean;
+  allowed?: FactorType[];
+  /** Where Skip (and a finished setup) lead; the account page unless said otherwise. */
+  flow?: Flow;
+  /** Why the offer is made now (after sign-up, on the organisation page). */
+  reason?: string;
+}): void {
   const allowed = options.allowed ?? ['totp', 'sms', 'email'];
+  const back = options.flow ?? fromSettings;
   const flow: Flow = {
-    finish: fromSettings.finish,
+    finish: back.finish,
     cancel: () => enrollmentOffer(options),
   };
   const descriptions: Record<FactorType, string> = {
@@ -101,9 +116,10 @@ export function enrollmentOffer(options: { required: boolean; allowed?: FactorTy
     h(
       'p',
       { 'data-testid': 'enroll-reason' },
-      options.required
-        ? 'Your organisation requires two-step verification. Choose a second way to confirm it is you; you need it to continue.'
-        : 'Your organisation recommends two-step verification: besides your password, you confirm it is you with your phone or an app when you sign in.',
+      options.reason ??
+        (options.required
+          ? 'Your organisation requires two-step verification. Choose a second way to confirm it is you; you need it to continue.'
+          : 'Your organisation recommends two-step verification: besides your password, you confirm it is you with your phone or an app when you sign in.'),
     ),
     choices,
     h(
@@ -118,7 +134,7 @@ export function enrollmentOffer(options: { required: boolean; allowed?: FactorTy
             },
             { class: 'link', 'data-testid': 'enroll-sign-out' },
           )
-        : button('Skip for now', () => void go('/account'), { class: 'link', 'data-testid': 'skip' }),
+        : button('Skip for now', () => void back.cancel(), { class: 'link', 'data-testid': 'skip' }),
     ),
   );
 }
@@ -129,14 +145,67 @@ export function enrollmentOffer(options: { required: boolean; allowed?: FactorTy
  * (with a fresh `auth_time`: adding another factor right after needs no code). Then the
  * recovery codes of a first factor, shown even if the session is somehow over.
  */
-async function activated(answer: FactorActivated, flow: Flow, message: string): Promise<void> {
+async function activated(
+  answer: FactorActivated,
+  flow: Flow,
+  message: string,
+  replaced?: Factor,
+): Promise<void> {
   if (answer.accessToken && answer.refreshToken) startSession(answer as Required<FactorActivated>, email());
   else if (signedIn() && (await refreshSession()) === 'enrollment') return;
+  const first = Boolean(answer.recoveryCodes?.length);
   const next = signedIn()
-    ? () => flow.finish(message)
+    ? async () => enrolledScreen(answer.factor, { first, message, flow, ...(replaced ? { replaced } : {}) })
     : async () => signInScreen(`${message} Sign in again.`);
   if (answer.recoveryCodes?.length) return recoveryCodesScreen(answer.recoveryCodes, next);
   return next();
+}
+
+/**
+ * What changed, said once on its own screen (seed 001): the new way to sign in, the email that
+ * confirms it, and the other sessions that ended. Continue goes back where the setup began.
+ */
+function enrolledScreen(
+  factor: Factor,
+  options: { first: boolean; message: string; flow: Flow; replaced?: Factor },
+): void {
+  // "Work phone: text message to …" keeps its capital; "Authenticator app" reads in a sentence.
+  const summary = factorSummary(factor);
+  const how = summary === factorKind(factor) ? summary.charAt(0).toLowerCase() + summary.slice(1) : summary;
+  const proceed = button('Continue', () => void options.flow.finish(''), {
+    class: 'primary',
+    'data-testid': 'enrolled-continue',
+  });
+  show(
+    options.replaced
+      ? options.message
+      : options.first
+        ? 'Two-step verification is on'
+        : `${factor.label} was added`,
+    h(
+      'ul',
+      { class: 'done-list', 'data-testid': 'enrolled-changes' },
+      options.replaced
+        ? h(
+            'li',
+            {},
+            `Sign-in codes now go only to ${factor.destination}; ${options.replaced.destination} no longer gets them.`,
+          )
+        : h(
+            'li',
+            {},
+            options.first
+              ? `From now on, when you sign in, you enter your password and then confirm it is you with ${how}.`
+              : `You can now also confirm it is you with ${how}.`,
+          ),
+      options.first
+        ? h('li', {}, 'Your recovery codes work if you ever cannot use it: keep them safe.')
+        : null,
+      h('li', {}, 'Every other browser or app signed in to your account was signed out.'),
+      h('li', { 'data-testid': 'enrolled-email' }, `We sent a confirmation email to ${email()}.`),
+    ),
+    h('div', { class: 'actions' }, proceed),
+  );
 }
 
 /**
@@ -170,7 +239,8 @@ async function addFactor(
 
 export function enrollScreen(type: FactorType, flow: Flow): void {
   if (type === 'totp') totpPassword(flow);
-  else destinationForm(type, flow);
+  // The country list comes from the service: if it cannot be read, say so where the person is.
+  else void destinationForm(type, flow).catch((error) => flash(describe(error)));
 }
 
 function totpPassword(flow: Flow): void {
@@ -181,11 +251,18 @@ function totpPassword(flow: Flow): void {
       testid: 'password-step',
       submit: 'Continue',
       context: 'password',
-      fields: reauth(),
+      fields: [
+        ...reauth(),
+        field(
+          'Name',
+          labelInput(),
+          'Optional. Tells your apps apart, e.g. “Phone authenticator” or “1Password”.',
+        ),
+      ],
       after: [cancelButton(flow)],
       action: (form) =>
         addFactor(
-          { type: 'totp', password: value(form, 'password') },
+          { type: 'totp', password: value(form, 'password'), ...labelOf(form) },
           'an authenticator app',
           flow,
           (created) => totpScan(created, flow),
@@ -201,7 +278,9 @@ function totpScan(created: FactorCreated, flow: Flow): void {
     testid: 'activate',
     submit: 'Turn on',
     context: 'totp-enroll',
-    fields: [field('Code from the app', input, 'Six digits. A new code appears every 30 seconds.')],
+    fields: [
+      field('Code from the app', input, `Six digits. A new code appears every 30 seconds. ${CLOCK_HINT}`),
+    ],
     after: [cancelButton(flow)],
     action: async () => {
       const answer = await api<FactorActivated>(
@@ -209,7 +288,7 @@ function totpScan(created: FactorCreated, flow: Flow): void {
         `/v1/mfa/factors/${encodeURIComponent(created.factor.id)}/activate`,
         { code: input.value },
       );
-      await activated(answer, flow, 'Authenticator app added.');
+      await activated(answer, flow, `${answer.factor.label} added.`);
     },
     onError: (error, box) => {
       showError(
@@ -251,6 +330,18 @@ function totpScan(created: FactorCreated, flow: Flow): void {
           h(
             'figcaption',
             {},
+            // On the phone itself there is nothing to scan: the app opens the otpauth:// link.
+            created.otpauthUri
+              ? h(
+                  'p',
+                  { class: 'phone-only' },
+                  h(
+                    'a',
+                    { href: created.otpauthUri, class: 'button-link', 'data-testid': 'open-authenticator' },
+                    'Open in authenticator app',
+                  ),
+                )
+              : null,
             'Cannot scan it? Choose “enter a setup key” in the app and type this key (time-based):',
             h(
               'code',
@@ -269,16 +360,16 @@ function totpScan(created: FactorCreated, flow: Flow): void {
   );
 }
 
-function countrySelect(): HTMLSelectElement {
-  const chosen = defaultCountry();
+async function countrySelect(): Promise<HTMLSelectElement> {
+  const { countries, preferred } = await smsCountries();
   return h(
     'select',
     { name: 'country', autocomplete: 'tel-country-code', 'data-testid': 'country' },
     countries.map((country) =>
       h(
         'option',
-        { value: country.code, selected: country.code === chosen },
-        `${country.name} (${country.dial})`,
+        { value: country.code, selected: country.code === preferred },
+        country.dial ? `${country.name} (${country.dial})` : country.name,
       ),
     ),
   );
@@ -288,15 +379,15 @@ function countrySelect(): HTMLSelectElement {
  * Password and the new phone number or email address; `replaces` + `verification` when it
  * changes an existing factor (the proof of the old one travels with this request).
  */
-function destinationForm(
+async function destinationForm(
   type: 'sms' | 'email',
   flow: Flow,
   change?: { old: Factor; verification: Verification; back: (error: unknown) => void },
-): void {
+): Promise<void> {
   const isSms = type === 'sms';
   const fields = isSms
     ? [
-        field('Country', countrySelect()),
+        field('Country', await countrySelect()),
         field(
           'Mobile number',
           h('input', {
@@ -342,12 +433,25 @@ function destinationForm(
       testid: 'destination-step',
       submit: 'Send code',
       context: 'password',
-      fields: [...reauth(), ...fields],
+      fields: [
+        ...reauth(),
+        ...fields,
+        change
+          ? null
+          : field(
+              'Name',
+              labelInput(),
+              isSms
+                ? 'Optional, e.g. “Work phone”: tells your phones apart.'
+                : 'Optional, e.g. “Personal email”.',
+            ),
+      ],
       after: [cancelButton(flow)],
       action: async (form) => {
         const body = {
           type,
           password: value(form, 'password'),
+          ...(change ? {} : labelOf(form)),
           ...(isSms
             ? { phoneNumber: value(form, 'phoneNumber').trim(), country: value(form, 'country') }
             : { email: value(form, 'email').trim() }),
@@ -357,8 +461,9 @@ function destinationForm(
             created,
             flow,
             change
-              ? `${isSms ? 'Phone number' : 'Email address'} changed to ${created.factor.destination}.`
-              : `${isSms ? 'Phone' : 'Email address'} ${created.factor.destination} added.`,
+              ? `${isSms ? 'Phone number' : 'Email address'} changed`
+              : `${created.factor.label} ${created.factor.destination} added.`,
+            change?.old,
           );
         // A change carries the proof of the old number or address; an addition may need one.
         if (change)
@@ -391,7 +496,7 @@ function destinationForm(
 }
 
 /** The code sent to a pending SMS/email factor, with a resend countdown. */
-function codeStep(created: FactorCreated, flow: Flow, message: string): void {
+function codeStep(created: FactorCreated, flow: Flow, message: string, replaced?: Factor): void {
   const factor = created.factor;
   let challengeId = created.challengeId ?? '';
   const sent = h('p', { 'data-testid': 'code-sent' });
@@ -431,7 +536,7 @@ function codeStep(created: FactorCreated, flow: Flow, message: string): void {
           `/v1/mfa/factors/${encodeURIComponent(factor.id)}/activate`,
           { code: input.value, challengeId },
         );
-        await activated(answer, flow, message);
+        await activated(answer, flow, message, replaced);
       },
       context: 'enroll',
     }),

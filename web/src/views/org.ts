@@ -28,6 +28,7 @@ import type {
 } from '../types.ts';
 import { eventItem, eventsCard } from './account.ts';
 import { signInScreen } from './auth.ts';
+import { enrollmentOffer, type Flow } from './enroll.ts';
 import { confirmIdentity } from './verify.ts';
 
 /**
@@ -77,7 +78,53 @@ const signInAgain = () =>
     { class: 'link', 'data-testid': 'sign-in-again' },
   );
 
-function policyForm(org: Org): HTMLElement {
+/**
+ * Seed 002: the owner turns MFA on for their own account first, then for the company. Without a
+ * factor, the way on is to set one up right here (activating it raises this session to aal 2);
+ * with one, this session still has to prove it.
+ */
+function ownMfaFirst(hasFactor: boolean): HTMLElement {
+  if (hasFactor)
+    return h(
+      'p',
+      { class: 'warning', 'data-testid': 'aal-warning' },
+      'You signed in with your password only, so the server will refuse policy changes. ',
+      signInAgain(),
+    );
+  return h(
+    'div',
+    { class: 'warning', 'data-testid': 'aal-warning' },
+    h(
+      'p',
+      {},
+      'Your own account has no two-step verification yet. Set it up first: then you can set the policy for everyone.',
+    ),
+    button('Set up two-step verification', () => setUpOwnMfa(), {
+      class: 'primary',
+      'data-testid': 'owner-setup-mfa',
+    }),
+  );
+}
+
+/** Enrollment that comes back to the organisation page (this session is at aal 2 by then). */
+const backToOrg: Flow = {
+  finish: async (message) => {
+    await go('/org');
+    if (message) flash(message);
+  },
+  cancel: () => go('/org'),
+};
+
+function setUpOwnMfa(): void {
+  enrollmentOffer({
+    required: false,
+    flow: backToOrg,
+    reason:
+      'Choose a second way to confirm it is you. Once it is on, you come back here and can require it for your members.',
+  });
+}
+
+function policyForm(org: Org, hasFactor: boolean): HTMLElement {
   const policy = org.policy;
   const modeField = h(
     'fieldset',
@@ -152,14 +199,7 @@ function policyForm(org: Org): HTMLElement {
       { class: 'hint', 'data-testid': 'owner-mfa-first' },
       'Owner MFA first: changing the policy, and above all requiring MFA for everyone, needs a sign-in with MFA. Turn on MFA for your own account and sign in with it, so nobody imposes a rule they have not met themselves.',
     ),
-    aal === 2
-      ? null
-      : h(
-          'p',
-          { class: 'warning', 'data-testid': 'aal-warning' },
-          'You signed in with your password only, so the server will refuse policy changes. ',
-          signInAgain(),
-        ),
+    aal === 2 ? null : ownMfaFirst(hasFactor),
     actionForm({
       testid: 'policy',
       submit: 'Save policy',
@@ -364,6 +404,21 @@ function invitationsSection(org: Org, invitations: PendingInvitation[]): HTMLEle
   );
 }
 
+/** What a reset member meets next, by the policy (the email says the same). */
+function afterReset(policy: MfaPolicy): string {
+  if (policy.mode === 'required') {
+    const graceEnds = policy.requiredSince
+      ? Date.parse(policy.requiredSince) + policy.graceDays * 86_400_000
+      : 0;
+    return graceEnds > Date.now()
+      ? `Your policy requires MFA: they are asked to set it up again when they sign in, may skip it until ${when(new Date(graceEnds).toISOString())}, and must after that.`
+      : 'Your policy requires MFA, so they must set it up again at their next sign-in.';
+  }
+  if (policy.mode === 'optional')
+    return 'Your policy makes MFA optional: they are invited to set it up again when they sign in, and may skip.';
+  return 'Your policy has MFA off: they sign in with their password alone until they set MFA up again in their security settings.';
+}
+
 function confirmReset(org: Org, member: Member): void {
   const confirm = button(
     'Reset MFA',
@@ -404,13 +459,7 @@ function confirmReset(org: Org, member: Member): void {
       h('li', {}, 'signs them out everywhere;'),
       h('li', {}, 'emails them about the reset.'),
     ),
-    h(
-      'p',
-      {},
-      org.policy.mode === 'required'
-        ? 'Your policy requires MFA, so they must set it up again at their next sign-in.'
-        : 'They can set MFA up again from their security settings.',
-    ),
+    h('p', { 'data-testid': 'reset-next' }, afterReset(org.policy)),
     box,
     h(
       'div',
@@ -423,12 +472,15 @@ function confirmReset(org: Org, member: Member): void {
 
 function auditSection(org: Org, page: EventPage, members: Member[]): HTMLElement {
   const names = new Map(members.map((member) => [member.userId, member.email]));
-  const who = (id: string) => names.get(id) ?? 'another account';
-  const item = (event: EventPage['events'][number]) =>
-    eventItem(
+  // The server names both sides (`actorEmail`, `userEmail`); an account deleted since has none.
+  const who = (id: string, email: string | null | undefined) => email ?? names.get(id) ?? 'a deleted account';
+  const item = (event: EventPage['events'][number]) => {
+    const actor = who(event.actorId, event.actorEmail);
+    return eventItem(
       event,
-      event.actorId === event.userId ? who(event.userId) : `${who(event.actorId)} → ${who(event.userId)}`,
+      event.actorId === event.userId ? actor : `${actor} → ${who(event.userId, event.userEmail)}`,
     );
+  };
   return eventsCard({
     title: 'Audit log',
     titleId: 'audit-title',
@@ -441,6 +493,58 @@ function auditSection(org: Org, page: EventPage, members: Member[]): HTMLElement
   });
 }
 
+/**
+ * Seed 004, "disable the setting for all users": the owner resets everyone's MFA but their own
+ * in one action, confirmed by typing the organisation's name.
+ */
+function resetAllSection(org: Org, members: Member[]): HTMLElement {
+  const me = claims()?.sub;
+  const others = members.filter((member) => member.userId !== me && member.mfaEnabled).length;
+  const confirm = h('input', {
+    type: 'text',
+    name: 'confirm',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'data-testid': 'reset-all-confirm',
+  });
+  return h(
+    'section',
+    { 'aria-labelledby': 'reset-all-title', class: 'card danger-zone' },
+    h('h2', { id: 'reset-all-title' }, 'Reset MFA for all members'),
+    h(
+      'p',
+      {},
+      `This removes the sign-in methods, recovery codes and remembered devices of every member but you (${others} with MFA on now), signs them out everywhere and emails each of them.`,
+    ),
+    h('p', { 'data-testid': 'reset-all-next' }, afterReset(org.policy)),
+    actionForm({
+      testid: 'reset-all',
+      submit: 'Reset MFA for all members',
+      fields: [field(`Type the organisation’s name, ${org.name}, to confirm`, confirm)],
+      action: async () => {
+        const typed = confirm.value;
+        const resetAll = async (verification?: Verification) => {
+          const answer = await api<{ reset: number }>(
+            'POST',
+            `/v1/orgs/${encodeURIComponent(org.orgId)}/mfa-reset`,
+            { confirm: typed, ...(verification ? { verification } : {}) },
+          );
+          await go('/org');
+          flash(
+            `MFA was reset for ${answer.reset} ${answer.reset === 1 ? 'member' : 'members'}. Each was signed out everywhere and emailed.`,
+          );
+        };
+        await withStepUp(resetAll, {
+          title: 'Reset MFA for all members',
+          explain: 'Resetting everyone’s sign-in methods needs a proof of your own. Confirm it is you.',
+          submit: 'Reset MFA for all members',
+        });
+      },
+    }),
+  );
+}
+
 /** Organisation admin: MFA policy, members with their MFA status and reset, invitations, audit log. */
 export async function orgScreen(): Promise<void> {
   const id = orgId();
@@ -448,18 +552,24 @@ export async function orgScreen(): Promise<void> {
   const base = `/v1/orgs/${encodeURIComponent(id)}`;
   const org = await api<Org>('GET', base);
   try {
-    const [members, invitations, events] = await Promise.all([
+    const [members, invitations, events, own] = await Promise.all([
       api<{ members: Member[] }>('GET', `${base}/members`),
       api<{ invitations: PendingInvitation[] }>('GET', `${base}/invitations`),
       api<EventPage>('GET', `${base}/events?limit=20`),
+      api<FactorList>('GET', '/v1/mfa/factors'),
     ]);
+    const owner = claims()?.role === 'owner';
     show(
       org.name,
       h('p', { class: 'hint' }, 'Organisation settings'),
-      policyForm(org),
+      policyForm(
+        org,
+        own.factors.some((factor) => factor.status === 'active'),
+      ),
       membersSection(org, members.members),
       invitationsSection(org, invitations.invitations),
       auditSection(org, events, members.members),
+      owner ? resetAllSection(org, members.members) : null,
     );
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'forbidden') throw error;

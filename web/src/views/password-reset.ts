@@ -14,6 +14,7 @@ import {
   showError,
 } from '../dom.ts';
 import { PASSWORD_HINT } from '../messages.ts';
+import { asPage } from '../nav.ts';
 import type { LoginAnswer, ResetStarted } from '../types.ts';
 import { afterPassword } from './auth.ts';
 import { challengeScreen } from './challenge.ts';
@@ -31,6 +32,7 @@ const requestReset = (email: string) =>
 
 /** "Forgot your password?": the address to email a code to. */
 export function resetRequestScreen(prefill = ''): void {
+  asPage('/forgot');
   const email = emailInput();
   email.value = prefill;
   const form = actionForm({

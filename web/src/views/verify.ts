@@ -13,7 +13,7 @@ import {
   showError,
   uid,
 } from '../dom.ts';
-import { factorSummary } from '../messages.ts';
+import { CLOCK_HINT, factorSummary } from '../messages.ts';
 import type { CodeSent, Factor, Verification } from '../types.ts';
 
 /** The part of a form that proves a current factor: what `verification` of API.md carries. */
@@ -55,7 +55,7 @@ export function proofChooser(factors: Factor[], options: { onSent?: () => void }
     if (choice.type === 'totp') {
       const input = codeInput('code');
       read = () => ({ factorId: choice.id, code: input.value });
-      panel.replaceChildren(field('Code from your authenticator app', input, 'Six digits.'));
+      panel.replaceChildren(field('Code from your authenticator app', input, `Six digits. ${CLOCK_HINT}`));
       return;
     }
     read = () => undefined;
