@@ -23,11 +23,12 @@ export const handler = http(routes.resetMemberMfa, async ({ params, body, auth, 
       'mfa.reset',
       'Your own MFA cannot be reset here: sign in with a recovery code.',
       context,
+      member,
     );
   }
   // Admins reset members; only the owner resets an admin (or is reset by nobody).
   if (member.role !== 'member' && caller.role !== 'owner') {
-    await refuse(org, caller, 'mfa.reset', 'Only the owner can reset the MFA of an admin.', context);
+    await refuse(org, caller, 'mfa.reset', 'Only the owner can reset the MFA of an admin.', context, member);
   }
   // Wiping someone's sign-in methods is done with the caller's own, proven now: a verification,
   // or a session that proved a factor minutes ago (not a remembered device, not an old session).

@@ -32,13 +32,19 @@ export async function refuse(
   action: string,
   reason: string,
   context: { ip: string; userAgent: string },
+  /** The member the refused action was aimed at: the log says whom it was about. */
+  target?: User,
 ): Promise<never> {
   await recordEvent({
     type: 'org.action_refused',
     userId: caller.userId,
     orgId: org.orgId,
     ...context,
-    details: { action, reason },
+    details: {
+      action,
+      reason,
+      ...(target ? { targetUserId: target.userId, targetEmail: target.email } : {}),
+    },
   });
   throw new ApiError('forbidden', { message: reason });
 }

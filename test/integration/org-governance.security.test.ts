@@ -120,7 +120,13 @@ describe('who may reset whose MFA', () => {
     expect((await orgEvents(owner.accessToken, orgId))[0]).toMatchObject({
       type: 'org.action_refused',
       actorId: admin.userId,
-      details: { action: 'mfa.reset', reason: 'Only the owner can reset the MFA of an admin.' },
+      details: {
+        action: 'mfa.reset',
+        reason: 'Only the owner can reset the MFA of an admin.',
+        // Whom it was aimed at: the refusal is about the other admin, and the log says so.
+        targetUserId: other.userId,
+        targetEmail: other.email,
+      },
     });
     expect(await subjectsTo(other.email)).not.toContain(RESET_SUBJECT);
 

@@ -241,6 +241,7 @@ const eventNames: Record<string, string> = {
   'org.member_invited': 'Member invited',
   'org.invitation_revoked': 'Invitation withdrawn',
   'org.member_added': 'Member joined',
+  'org.action_refused': 'Refused',
 };
 
 export function eventName(type: string, details: Record<string, unknown>): string {
@@ -261,5 +262,9 @@ export function eventName(type: string, details: Record<string, unknown>): strin
   if (type.startsWith('org.member_') && typeof details.role === 'string')
     return `${name}${address} as ${details.role}`;
   if (type === 'org.invitation_revoked') return `${name}${address}`;
+  if (type === 'org.action_refused' && typeof details.reason === 'string') {
+    const whom = typeof details.targetEmail === 'string' ? ` (about ${details.targetEmail})` : '';
+    return `${name}: ${details.reason}${whom}`;
+  }
   return name;
 }
