@@ -1,4 +1,5 @@
 import { stepUp } from '../../shared/auth/step-up.ts';
+import { eventPuts } from '../../shared/db/events.ts';
 import { factorKey, getFactor, publicFactor, renameFactor } from '../../shared/db/factors.ts';
 import { transact, without } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
@@ -17,8 +18,18 @@ export const handler = http(routes.updateFactor, async ({ params, body, auth, ip
   const proof = factor.status === 'active' ? await stepUp(user, auth, body.verification, context) : undefined;
   const ownCode = proof?.factor?.factorId === factor.factorId ? proof.totpStep : undefined;
   const proven = without(proof?.items ?? [], factorKey(user.userId, factor.factorId));
+  const renamedActive = factor.status === 'active' && factor.label !== body.label;
+  const recorded = renamedActive
+    ? eventPuts({
+        type: 'factor.renamed',
+        userId: user.userId,
+        orgId: user.orgId,
+        ...context,
+        details: { factorId: factor.factorId, type: factor.type, from: factor.label, to: body.label },
+      })
+    : [];
   await transact(
-    [...proven, renameFactor(factor, body.label, ownCode)],
+    [...proven, renameFactor(factor, body.label, ownCode), ...recorded],
     (index) =>
       proof && (index < proven.length || ownCode !== undefined) ? proof.conflict : new ApiError('not_found'),
     proof?.lost,
@@ -26,7 +37,7 @@ export const handler = http(routes.updateFactor, async ({ params, body, auth, ip
   if (proof) await reportRecoveryUse(user, proof, context);
   const renamed = { ...factor, label: body.label };
   // A pending factor's name is still part of setting it up; an active one's is what logins show.
-  if (factor.status === 'active' && factor.label !== body.label) {
+  if (renamedActive) {
     await tellOwner(user, 'factorRenamed', renamed, context, factor);
   }
   return { status: 200, body: { factor: publicFactor(renamed) } };

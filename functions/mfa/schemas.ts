@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { tokenPair } from '../../shared/http/schemas.ts';
+import { chosenName, tokenPair } from '../../shared/http/schemas.ts';
 import { otpCode, recoveryCode, verification } from '../../shared/mfa/schemas.ts';
 
 const id = z.string().min(1).max(64);
@@ -85,7 +85,7 @@ export const createFactorBody = z
       .optional()
       .describe('ISO 3166-1 alpha-2, for national numbers.'),
     email: z.email().max(254).optional(),
-    label: z.string().trim().min(1).max(64).optional(),
+    label: chosenName(64).optional(),
     replaces: id
       .optional()
       .describe('An active factor of the same type that this one replaces on activation.'),
@@ -136,7 +136,7 @@ export const factorActivated = z.object({
 export const codeSent = z.object({ challengeId: z.string(), ...challengeTimes });
 
 export const updateFactorBody = z.strictObject({
-  label: z.string().trim().min(1).max(64),
+  label: chosenName(64),
   verification: verification.optional(),
 });
 export const factorUpdated = z.object({ factor });

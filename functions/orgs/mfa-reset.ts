@@ -29,7 +29,8 @@ export const handler = http(routes.resetOrgMfa, async ({ params, body, auth, ip,
   requireAal2(auth);
   // Typed, not clicked: a mistaken request (or a confused-deputy client) changes nothing. Checked
   // before the step-up, so a typo does not spend the caller's code.
-  if (body.confirm !== org.name) {
+  // Compared in NFC: an é typed on a keyboard matches the é of a name stored decomposed.
+  if (body.confirm.normalize('NFC') !== org.name.normalize('NFC')) {
     throw new ApiError('invalid_request', {
       extra: { details: [{ path: 'body.confirm', message: "Must be the organisation's name, exactly." }] },
     });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { REMEMBER_DEVICE_MAX_DAYS } from '../../shared/config.ts';
-import { emailAddress } from '../../shared/http/schemas.ts';
+import { chosenName, emailAddress } from '../../shared/http/schemas.ts';
 import { verification } from '../../shared/mfa/schemas.ts';
 import { event } from '../mfa/schemas.ts';
 
@@ -12,14 +12,9 @@ export const memberParams = z.strictObject({ orgId, userId: z.string().min(1).ma
 
 // The name goes into invitation emails to strangers: no quotes to break out of, no links, no
 // markup, so it cannot pose as the service's own words (a phishing lure in a genuine email).
-export const orgName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[\p{L}\p{M}\p{N} .,&'’()+!#_-]+$/u, {
-    message: "Letters, digits, spaces and . , & ' ( ) + ! # _ - only.",
-  });
+export const orgName = chosenName(100).regex(/^[\p{L}\p{M}\p{N} .,&'’()+!#_-]+$/u, {
+  message: "Letters, digits, spaces and . , & ' ( ) + ! # _ - only.",
+});
 
 export const createOrgBody = z.strictObject({ name: orgName });
 export const orgCreated = z.object({ orgId: z.string() });

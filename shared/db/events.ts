@@ -25,6 +25,7 @@ export type EventType =
   | 'factor.activated'
   | 'factor.removed'
   | 'factor.replaced'
+  | 'factor.renamed'
   | 'recovery_codes.generated'
   | 'recovery_code.used'
   | 'device.remembered'

@@ -6,6 +6,31 @@ export const emailAddress = z
   .max(254)
   .describe('Email address; compared case-insensitively.');
 
+// Text a mail app turns into a link: a scheme, "www.", or a dot between letters (evil.example).
+const LINK_LIKE = /:\/\/|www\.|[\p{L}\p{N}][.．。｡][\p{L}]{2,}/iu;
+
+/**
+ * A name people choose that others read: a factor's label (in the sign-in picker and security
+ * emails) or an organisation's name (in invitations to strangers). Stored in NFC, so a name typed
+ * again compares equal; no control or format characters (a bidi override reverses the text
+ * after it, zero-width ones hide text; the joiner inside an emoji stays), no lone surrogates, no
+ * web address (a name must not become a link in a genuine email), at most three combining marks
+ * in a row.
+ */
+export function chosenName(max: number) {
+  return z
+    .string()
+    .overwrite((name) => name.normalize('NFC'))
+    .trim()
+    .min(1, { message: 'Must not be empty.' })
+    .max(max)
+    .refine((name) => name.isWellFormed() && !/[\p{Cc}\p{Cf}]/u.test(name.replaceAll('\u200d', '')), {
+      message: 'Control characters, direction marks and invisible characters are not allowed.',
+    })
+    .refine((name) => !LINK_LIKE.test(name), { message: 'Web addresses are not allowed in names.' })
+    .refine((name) => !/\p{M}{4}/u.test(name), { message: 'Too many accents on one letter.' });
+}
+
 export const errorBody = z
   .object({
     error: z.object({

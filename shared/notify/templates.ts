@@ -322,7 +322,14 @@ const LABELS_UNCHECKED =
  * service's own words; bounded in length.
  */
 function shownName(name: string, max: number): string {
-  return clean(name, max).replace(/[^\p{L}\p{M}\p{N} .,&'’()+!#_…-]/gu, ' ');
+  // Emoji stay (with the joiner and the variation selector, a mark, that build them): no link.
+  return (
+    clean(name, max)
+      .replace(/(?!\u200d)[^\p{L}\p{M}\p{N}\p{Extended_Pictographic} .,&'’()+!#_…-]/gu, ' ')
+      // A dot between letters (evil.example) is what mail apps link: names made before the API
+      // refused web addresses lose it here.
+      .replace(/([\p{L}\p{N}])\.(?=\p{L}{2})/gu, '$1 ')
+  );
 }
 
 /** An organisation's name: what a new name may have anyway (older ones may have more). */
@@ -406,7 +413,8 @@ function capitalise(text: string): string {
 // Request headers are attacker-chosen: control characters (Cc, which could fake new lines) and format
 // characters (Cf: bidi overrides that reorder text in the mail client) become spaces; length is bounded.
 function clean(value: string, max: number): string {
-  const plain = value.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ').trim();
+  // Format characters go (bidi overrides, zero-width spaces), but for the joiner inside an emoji.
+  const plain = value.replace(/[\p{Cc}\u2028\u2029]|(?!\u200d)\p{Cf}/gu, ' ').trim();
   return plain.length > max ? `${plain.slice(0, max)}…` : plain;
 }
 

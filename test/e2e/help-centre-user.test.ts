@@ -305,6 +305,12 @@ describe('the demo client: what the help-centre users meet (their own account)',
     await expectScreen(page, 'My account');
     await page.getByTestId('add-totp').click();
     await enrollTotpInUi(page);
+    // Shown only this once: Back does not leave the recovery codes before they are recorded.
+    await expectScreen(page, 'Save your recovery codes');
+    await page.goBack();
+    await expectScreen(page, 'Save your recovery codes');
+    expect(await page.getByTestId('status').textContent()).toContain('These codes are shown only this once');
+    expect(await focusedTestId(page)).toBe('codes-recorded');
     await keepRecoveryCodes(page);
     await expectScreen(page, 'Two-step verification is on');
     const changes = (await page.getByTestId('enrolled-changes').textContent()) ?? '';

@@ -580,17 +580,70 @@ describe('renaming a factor (PATCH /v1/mfa/factors/{factorId})', () => {
   it('a hostile label reaches the email only as plain words in quotes', async () => {
     const user = await account();
     const totp = await enrollTotp(user);
-    const label = 'X". Locked: call https://evil.example <a href=x>now</a>';
+    const label = 'X". Locked: call now <a href=x>now</a>';
     const renamed = await call('PATCH', `/v1/mfa/factors/${totp.factorId}`, {
       token: user.accessToken,
       body: { label },
     });
     expect(renamed.body.factor.label).toBe(label); // the API gives the user's own text back
     const [mail] = (await emailsTo(user.email)).filter((m) => m.Subject === subject.renamed);
-    expect(mail?.Body.text_part).toContain(
-      'was renamed to "X . Locked  call https   evil.example  a href x now  a "',
-    );
-    expect(mail?.Body.text_part).not.toContain('https://');
+    expect(mail?.Body.text_part).toContain('was renamed to "X . Locked  call now  a href x now  a "');
     expect(mail?.Body.text_part).not.toContain('<a');
+  });
+
+  it.each([
+    ['a web address (a link in a genuine email)', 'verify at www.evil-login.com now'],
+    ['a bare domain', 'go to evil.example fix'],
+    ['a scheme', 'see https x'.replace(' x', '://x')],
+    ['a right-to-left override (it reverses the page text after it)', 'Phone \u202e'],
+    ['a zero-width space', 'Pho\u200bne'],
+    ['a control character', 'Phone\u0007'],
+    ['a lone surrogate', 'a\ud800b'],
+    ['a pile of combining accents', `e${'\u0301'.repeat(6)}`],
+  ])(
+    'injection: a label with %s is refused, at enrollment and rename, and nothing changes',
+    async (_, label) => {
+      const user = await account();
+      const totp = await enrollTotp(user);
+      const renamed = await call('PATCH', `/v1/mfa/factors/${totp.factorId}`, {
+        token: user.accessToken,
+        body: { label },
+      });
+      expect(renamed.status).toBe(400);
+      expect(renamed.body.error.code).toBe('invalid_request');
+      const created = await call('POST', '/v1/mfa/factors', {
+        token: user.accessToken,
+        body: { type: 'totp', password: PASSWORD, label },
+      });
+      expect(created.status).toBe(400);
+      const listed = await call('GET', '/v1/mfa/factors', { token: user.accessToken });
+      expect(listed.body.factors.map((factor: { label: string }) => factor.label)).toEqual([
+        'Authenticator app',
+      ]);
+      expect(await subjectsTo(user.email)).not.toContain(subject.renamed);
+    },
+  );
+
+  it('an emoji label is kept, in NFC, and the email shows it; the rename is in the security activity', async () => {
+    const user = await account();
+    const totp = await enrollTotp(user);
+    const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467} phone';
+    const renamed = await call('PATCH', `/v1/mfa/factors/${totp.factorId}`, {
+      token: user.accessToken,
+      body: { label: 'Cafe\u0301 phone' },
+    });
+    expect(renamed.body.factor.label).toBe('Caf\u00e9 phone');
+    const again = await call('PATCH', `/v1/mfa/factors/${totp.factorId}`, {
+      token: user.accessToken,
+      body: { label: family },
+    });
+    expect(again.body.factor.label).toBe(family);
+    const texts = (await emailsTo(user.email)).map((mail) => mail.Body.text_part);
+    expect(texts.at(-1)).toContain(`was renamed to "${family}".`);
+    const renames = (await allEvents(user.accessToken)).filter((event) => event.type === 'factor.renamed');
+    expect(renames.map((event) => event.details)).toEqual([
+      { factorId: totp.factorId, type: 'totp', from: 'Caf\u00e9 phone', to: family },
+      { factorId: totp.factorId, type: 'totp', from: 'Authenticator app', to: 'Caf\u00e9 phone' },
+    ]);
   });
 });

@@ -213,3 +213,29 @@ describe('races', () => {
     }
   });
 });
+
+describe('organisation names', () => {
+  it('phishing: a name that is a web address (quoted in invitations to strangers) is refused', async () => {
+    const owner = await account();
+    for (const name of [
+      'IT Support - verify at www.evil-login.com now',
+      'Acme evil.example',
+      'Acme https'.concat('://x'),
+    ]) {
+      const created = await call('POST', '/v1/orgs', { token: owner.accessToken, body: { name } });
+      expect(created.status, name).toBe(400);
+      expect(created.body.error.code).toBe('invalid_request');
+    }
+    expect(
+      (await call('POST', '/v1/orgs', { token: owner.accessToken, body: { name: 'Acme B.V.' } })).status,
+    ).toBe(201);
+  });
+
+  it('a name typed with a decomposed é is stored in NFC, and the composed é a keyboard types confirms the reset', async () => {
+    const { orgId, owner } = await orgWithMfaOwner(`Cafe\u0301 ${randomUUID().slice(0, 8)}`);
+    const org = await call('GET', `/v1/orgs/${orgId}`, { token: owner.accessToken });
+    expect(org.body.name.startsWith('Caf\u00e9 ')).toBe(true);
+    const done = await resetAll(owner.accessToken, orgId, { confirm: org.body.name.normalize('NFD') });
+    expect(done).toMatchObject({ status: 200, body: { reset: 0 } });
+  });
+});

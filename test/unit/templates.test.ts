@@ -141,8 +141,10 @@ describe('security notices', () => {
     (_name, build) => {
       const hostile = 'Work". Locked: see https://evil.example <b>x</b>\r\nSubject: x\u202e';
       const m = build({ factorType: 'totp', label: hostile, previousLabel: hostile, at });
-      expect(m.text).toContain('"Work . Locked  see https   evil.example  b x  b   Subject  x"');
+      expect(m.text).toContain('"Work . Locked  see https   evil example  b x  b   Subject  x"');
       expect(m.text).not.toContain('https://');
+      // A dot between letters is what mail apps link: it goes, so the name is no link.
+      expect(m.text).not.toContain('evil.example');
       expect(m.text).not.toMatch(/^Subject: x/m);
       expect(m.text).not.toContain('\u202e');
       expect(m.html).not.toContain('<b>');
@@ -361,7 +363,7 @@ describe('account emails (sign-up, password reset, invitations)', () => {
     (_name, build) => {
       const m = build('Acme". ALERT: account locked. Restore: https://evil.example/r <b>x</b>');
       expect(m.text).toContain(
-        'the organisation "Acme . ALERT  account locked. Restore  https   evil.example r  b x  b "',
+        'the organisation "Acme . ALERT  account locked. Restore  https   evil example r  b x  b "',
       );
       expect(m.text).not.toContain('https://');
       expect(m.html).not.toContain('<b>');

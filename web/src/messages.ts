@@ -132,7 +132,7 @@ export function describe(error: unknown, context?: string): string {
         return details
           .map(
             (detail) =>
-              `${fieldName(detail.path)}: ${detail.message.replace(/^Too small: expected string to have >=(\d+) characters$/, 'at least $1 characters')}`,
+              `${fieldName(detail.path)}: ${detail.message.replace(/^Too small: expected string to have >=1 characters$/, 'must not be empty').replace(/^Too small: expected string to have >=(\d+) characters$/, 'at least $1 characters')}`,
           )
           .join(' ');
       return error.message;
@@ -232,6 +232,7 @@ const eventNames: Record<string, string> = {
   'factor.activated': 'Factor added',
   'factor.removed': 'Factor removed',
   'factor.replaced': 'Phone number or email address changed',
+  'factor.renamed': 'Sign-in method renamed',
   'recovery_codes.generated': 'New recovery codes created',
   'recovery_code.used': 'Recovery code used',
   'device.remembered': 'Device remembered',
@@ -254,6 +255,8 @@ export function eventName(type: string, details: Record<string, unknown>): strin
     email: 'email',
     recovery: 'recovery code',
   };
+  if (type === 'factor.renamed' && typeof details.from === 'string' && typeof details.to === 'string')
+    return `${name}: “${details.from}” to “${details.to}”`;
   if (typeof kind === 'string' && kinds[kind]) return `${name} (${kinds[kind]})`;
   if (type === 'org.policy_changed' && typeof details.to === 'object' && details.to && 'mode' in details.to)
     return `${name} to "${String(details.to.mode)}"`;

@@ -27,10 +27,22 @@ const inFlow = (): boolean => (history.state as { flow?: boolean } | null)?.flow
 // Set by asPage() for the screen about to be shown.
 let page = false;
 
+// A screen that must not be left by Back yet (recovery codes not recorded): true when it held.
+let hold: (() => boolean) | undefined;
+
 /** Called by every new screen: a flow's first step gets its own history entry. */
 export function screenShown(): void {
   if (!routing && !page && !inFlow()) history.pushState({ flow: true }, '', location.href);
   page = false;
+  hold = undefined;
+}
+
+/**
+ * Keeps the screen just shown through Back and Forward while `held()` says so (it tells the
+ * person why): recovery codes shown once must not vanish behind a Back press.
+ */
+export function holdScreen(held: () => boolean): void {
+  hold = held;
 }
 
 /**
@@ -54,4 +66,11 @@ export async function go(path: string): Promise<void> {
 }
 
 /** Redraws the page of the current URL (Back, Forward, an address typed in). */
-export const rerender = (): Promise<void> => render();
+export async function rerender(): Promise<void> {
+  if (hold?.()) {
+    // Back already moved off the screen's entry: put one back, so the next Back asks again.
+    history.pushState({ flow: true }, '', location.href);
+    return;
+  }
+  await render();
+}

@@ -1,5 +1,6 @@
 import { email } from '../api.ts';
-import { button, checkbox, h, show } from '../dom.ts';
+import { button, checkbox, flash, h, show } from '../dom.ts';
+import { holdScreen } from '../nav.ts';
 
 /**
  * Recovery codes, shown this once (after the first factor, or when regenerated). Continue stays
@@ -91,4 +92,10 @@ export function recoveryCodesScreen(
     h('div', { class: 'confirm' }, recorded.wrapper),
     h('div', { class: 'actions' }, proceed),
   );
+  holdScreen(() => {
+    if (recorded.input.checked) return false;
+    flash('These codes are shown only this once: record them and tick the box before you leave this screen.');
+    recorded.input.focus();
+    return true;
+  });
 }
