@@ -38,7 +38,7 @@ describe('the demo client: a person and their own factors', E2E, () => {
     await expectScreen(page, 'Add an authenticator app');
     const secret = await enrollTotpInUi(page);
     await keepRecoveryCodes(page);
-    expect(await seeEnrolled(page)).toContain('confirm it is you with authenticator app');
+    expect(await seeEnrolled(page)).toContain('confirm it is you with an authenticator app');
     await expectScreen(page, 'My account');
     expect(await listedFactors(page)).toEqual([{ type: 'totp', destination: null }]);
     await expect.poll(() => page.getByTestId('mfa-status').textContent(), WAIT).toContain('On');

@@ -314,7 +314,7 @@ describe('the demo client: what the help-centre users meet (their own account)',
     await keepRecoveryCodes(page);
     await expectScreen(page, 'Two-step verification is on');
     const changes = (await page.getByTestId('enrolled-changes').textContent()) ?? '';
-    expect(changes).toContain('you enter your password and then confirm it is you with authenticator app');
+    expect(changes).toContain('you enter your password and then confirm it is you with an authenticator app');
     expect(changes).toContain(`We sent a confirmation email to ${user.email}.`);
     await screenshot(page, 'item12-enrolled');
     await expect

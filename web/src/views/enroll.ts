@@ -171,7 +171,8 @@ function enrolledScreen(
 ): void {
   // "Work phone: text message to …" keeps its capital; "Authenticator app" reads in a sentence.
   const summary = factorSummary(factor);
-  const how = summary === factorKind(factor) ? summary.charAt(0).toLowerCase() + summary.slice(1) : summary;
+  const kind = `${summary.charAt(0).toLowerCase()}${summary.slice(1)}`;
+  const how = summary === factorKind(factor) ? `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}` : summary;
   const proceed = button('Continue', () => void options.flow.finish(''), {
     class: 'primary',
     'data-testid': 'enrolled-continue',
