@@ -114,6 +114,12 @@ const schema = z.object({
 /** The names of every setting (the README documents each one; a unit test holds it to that). */
 export const settingNames = Object.keys(schema.shape);
 
+/**
+ * The schema itself, for the CDK app: it validates the `settings` context at synth with exactly
+ * the rules the functions apply at their first request.
+ */
+export const settingsSchema = schema;
+
 export type Config = {
   tableName: string;
   kmsKeyId: string;

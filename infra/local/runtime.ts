@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { localTableName } from '../../shared/db/table.ts';
 import { type AwsEndpoints, startAwsEndpoints } from './aws-endpoints.ts';
 import { ensureTable, type LocalDynamoDb, startDynamoDb } from './dynamodb.ts';
-import { type ApiServer, startApiServer } from './server.ts';
+import { type ApiKind, type ApiServer, startApiServer } from './server.ts';
 
 /**
  * The whole service on one machine: DynamoDB Local, the SNS/SES/KMS endpoints and the API.
@@ -17,6 +17,10 @@ export interface RuntimeOptions {
   /** Keep data under this folder between runs; undefined keeps everything in memory. */
   dataDir?: string;
   quiet?: boolean;
+  /** The front door to stand in for: `http` (HTTP API, payload 2.0, the default) or `rest` (REST API, payload 1.0). */
+  api?: ApiKind;
+  /** A `cdk.out` folder: run the synthesized bundles instead of the source handlers (same environment). */
+  bundles?: string;
 }
 
 export interface Runtime {
@@ -25,6 +29,9 @@ export interface Runtime {
   dynamoDbUrl: string;
   env: Record<string, string>;
   aws: AwsEndpoints;
+  api: ApiKind;
+  /** The `cdk.out` folder whose bundles run, when not the source. */
+  bundles?: string;
   stop(): Promise<void>;
 }
 
@@ -65,6 +72,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       SES_SENDER: process.env.SES_SENDER ?? 'no-reply@mfa.localhost',
       // GG, JE and IM share +44 with GB but are countries of their own to SNS (and its prices).
       SMS_ALLOWED_COUNTRIES: process.env.SMS_ALLOWED_COUNTRIES ?? 'NL,GB,GG,JE,IM,US,DE,FR,BE,IE,ES,IT,CA,AU',
+      // One EMF metrics line per request would drown the request log; POWERTOOLS_METRICS_DISABLED=false shows them.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     };
     Object.assign(process.env, env);
     await ensureTable(dynamo.endpoint, env.TABLE_NAME as string);
@@ -72,6 +81,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     const api: ApiServer = await startApiServer({
       port: options.apiPort,
       allowedOrigins: (process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+      api: options.api ?? 'http',
+      ...(options.bundles ? { bundles: options.bundles } : {}),
     });
     started.push(api);
     return {
@@ -80,6 +91,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       dynamoDbUrl: dynamo.endpoint,
       env,
       aws,
+      api: options.api ?? 'http',
+      ...(options.bundles ? { bundles: options.bundles } : {}),
       stop: () => stopAll(started),
     };
   } catch (error) {

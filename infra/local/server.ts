@@ -2,23 +2,35 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { routeList } from '../../functions/routes.ts';
 import { corsHeaders } from '../../shared/http/cors.ts';
 import { type ErrorCode, errorCatalogue } from '../../shared/http/errors.ts';
 import { securityHeaders } from '../../shared/http/headers.ts';
 import type { Route } from '../../shared/http/route.ts';
+import { bundledHandlers } from './bundles.ts';
 
 /**
- * The API as API Gateway (HTTP API, payload v2) would call it: each request becomes a v2
- * event for the real handler module of its route table entry. CORS preflights are answered
- * here from the same policy the stack gives API Gateway (shared/http/cors.ts), as API
- * Gateway answers them.
+ * The API as API Gateway would call it: each request becomes an event for the real handler
+ * module of its route table entry, in the payload of the front door chosen (`http`: HTTP API,
+ * payload 2.0; `rest`: REST API Lambda proxy, payload 1.0), and the handler's answer is read
+ * in that payload's shape. CORS preflights are answered here from the same policy the stack
+ * gives API Gateway (shared/http/cors.ts), as API Gateway answers them.
  */
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+export type ApiKind = 'http' | 'rest';
+
+/** A function's exported `handler`, as the source module or the synthesized bundle exports it. */
+export type Handler = {
+  (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
+  (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult>;
+};
+export type HandlerLoader = (route: Route & { name: string }) => Promise<Handler>;
 
 // API Gateway's own payload limit is 10 MB; the handlers refuse anything over 16 KiB.
 const MAX_READ_BYTES = 1024 * 1024;
@@ -42,7 +54,8 @@ const compiled: Compiled[] = routeList.map((route) => {
 
 const handlers = new Map<string, Promise<Handler>>();
 
-function loadHandler(module: string): Promise<Handler> {
+/** The source modules under functions/, imported once each. */
+export const sourceHandlers: HandlerLoader = ({ module }) => {
   let handler = handlers.get(module);
   if (!handler) {
     handler = import(join(functionsDir, `${module}.ts`)).then(
@@ -51,7 +64,7 @@ function loadHandler(module: string): Promise<Handler> {
     handlers.set(module, handler);
   }
   return handler;
-}
+};
 
 function decode(segment: string): string | undefined {
   try {
@@ -159,6 +172,81 @@ export function toEvent(
   };
 }
 
+/**
+ * The payload 1.0 event a REST API Lambda proxy integration builds: header names as sent, the
+ * last value of each in `headers` and all of them in `multiValueHeaders` (query keys alike),
+ * the client address in `requestContext.identity.sourceIp`, `resource` the route's path.
+ */
+export function toRestEvent(
+  request: RequestLike,
+  url: URL,
+  route: Route,
+  params: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEvent {
+  const multiHeaders = new Map<string, string[]>();
+  for (const [name, values] of Object.entries(request.headersDistinct)) {
+    if (values !== undefined) multiHeaders.set(name, [...(multiHeaders.get(name) ?? []), ...values]);
+  }
+  const multiQuery = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams)
+    multiQuery.set(name, [...(multiQuery.get(name) ?? []), value]);
+  const last = (map: Map<string, string[]>) =>
+    Object.fromEntries([...map].map(([name, values]) => [name, values.at(-1) as string]));
+  const text = body.toString('utf8');
+  const binary = body.length > 0 && !Buffer.from(text, 'utf8').equals(body);
+  const headers = last(multiHeaders);
+  const now = new Date();
+  const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(multiHeaders),
+    queryStringParameters: multiQuery.size ? last(multiQuery) : null,
+    multiValueQueryStringParameters: multiQuery.size ? Object.fromEntries(multiQuery) : null,
+    pathParameters: Object.keys(params).length ? params : null,
+    stageVariables: null,
+    body: body.length ? (binary ? body.toString('base64') : text) : null,
+    isBase64Encoded: binary,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      extendedRequestId: randomUUID(),
+      httpMethod: route.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp,
+        user: null,
+        userAgent: headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: `/local${url.pathname}`,
+      protocol: `HTTP/${request.httpVersion}`,
+      requestId: randomUUID(),
+      requestTime: now.toUTCString(),
+      requestTimeEpoch: now.getTime(),
+      resourceId: 'local',
+      resourcePath: route.path,
+      stage: 'local',
+    },
+  };
+}
+
 function context(route: Route & { name: string }): Context {
   const deadline = Date.now() + 29_000;
   return {
@@ -199,6 +287,32 @@ export function fromResult(result: APIGatewayProxyStructuredResultV2): {
   }
   const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
   return { status: result.statusCode ?? 200, headers, body };
+}
+
+/**
+ * What a REST API writes for a payload 1.0 result: `multiValueHeaders` and `headers` merged,
+ * the multi-value ones first. `statusCode` is required there: without it API Gateway answers
+ * 502, and so does this.
+ */
+export function fromRestResult(result: APIGatewayProxyResult): {
+  status: number;
+  headers: OutgoingHeaders;
+  body: string | Buffer;
+} {
+  const headers: OutgoingHeaders = {};
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    headers[name.toLowerCase()] = values.map(String);
+  }
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    const key = name.toLowerCase();
+    const own = headers[key];
+    headers[key] = own === undefined ? String(value) : [...[own].flat(), String(value)];
+  }
+  if (typeof result.statusCode !== 'number') {
+    return { status: 502, headers: { ...securityHeaders }, body: '{"message": "Internal server error"}' };
+  }
+  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+  return { status: result.statusCode, headers, body };
 }
 
 function corsPreflight(
@@ -269,7 +383,14 @@ function runtimeError(
   );
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, allowedOrigins: readonly string[]) {
+interface ServeOptions {
+  allowedOrigins: readonly string[];
+  api: ApiKind;
+  load: HandlerLoader;
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, options: ServeOptions) {
+  const { allowedOrigins } = options;
   if (corsPreflight(request, response, allowedOrigins)) return;
   const url = URL.parse(request.url ?? '/', 'http://localhost');
   const found = url && match(request.method ?? 'GET', url.pathname);
@@ -282,9 +403,15 @@ async function handle(request: IncomingMessage, response: ServerResponse, allowe
     // The rest of the body is never read: closing is cheaper than draining up to 10 MB.
     return runtimeError(request, response, allowedOrigins, 'payload_too_large', { connection: 'close' });
   }
-  const handler = await loadHandler(found.route.module);
-  const result = await handler(toEvent(request, url, found.route, found.params, body), context(found.route));
-  const answer = fromResult(result);
+  const handler = await options.load(found.route);
+  const answer =
+    options.api === 'rest'
+      ? fromRestResult(
+          await handler(toRestEvent(request, url, found.route, found.params, body), context(found.route)),
+        )
+      : fromResult(
+          await handler(toEvent(request, url, found.route, found.params, body), context(found.route)),
+        );
   send(response, answer.status, answer.headers, answer.body);
 }
 
@@ -298,9 +425,18 @@ export async function startApiServer(options: {
   port: number;
   host?: string;
   allowedOrigins: readonly string[];
+  /** The payload the handlers are called with; `http` (2.0) unless said. */
+  api?: ApiKind;
+  /** A `cdk.out` folder: serve its synthesized bundles instead of the source modules. */
+  bundles?: string;
 }): Promise<ApiServer> {
+  const serve: ServeOptions = {
+    allowedOrigins: options.allowedOrigins,
+    api: options.api ?? 'http',
+    load: options.bundles ? bundledHandlers(options.bundles) : sourceHandlers,
+  };
   const server: Server = createServer((request, response) => {
-    handle(request, response, options.allowedOrigins).catch((error: unknown) => {
+    handle(request, response, serve).catch((error: unknown) => {
       // A handler never throws (middy maps errors); this is the runtime itself failing.
       console.error(
         JSON.stringify({ level: 'error', message: 'local runtime failure', error: String(error) }),

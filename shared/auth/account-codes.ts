@@ -21,8 +21,8 @@ import {
   type User,
 } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
+import { countCodeSend } from '../metrics.ts';
 import { codeDigest, codeMatches, newOtpCode } from '../mfa/codes.ts';
-
 import type { RequestContext } from '../mfa/guard.ts';
 import { sendEmail } from '../notify/email.ts';
 import { codeSendsFromIp } from '../notify/send-budget.ts';
@@ -101,7 +101,9 @@ export async function issueAccountCode(
   return withAllowances([allowance(purpose, email), codeSendsFromIp(context.ip)], now, async () => {
     const { challenge, code } = await write();
     try {
-      await sendEmail(challenge.email as string, message(challenge, code, context, now));
+      await countCodeSend('email', () =>
+        sendEmail(challenge.email as string, message(challenge, code, context, now)),
+      );
     } catch (error) {
       await deleteChallenge(challenge.challengeId);
       throw error;
@@ -125,7 +127,9 @@ export async function resendAccountCode(
   return withAllowances([allowance(purpose, found.email), codeSendsFromIp(context.ip)], now, async () => {
     const { previous, next } = await replaceCode(challengeId, { purpose }, live ? digest : undefined, now);
     try {
-      await sendEmail(found.email as string, message(next, live ? code : undefined, context, now));
+      await countCodeSend('email', () =>
+        sendEmail(found.email as string, message(next, live ? code : undefined, context, now)),
+      );
     } catch (error) {
       await restoreCode(previous, next);
       throw error;

@@ -4,6 +4,7 @@ import { newSession, revokeSession } from '../db/sessions.ts';
 import { type TransactItem, transact } from '../db/transact.ts';
 import { authVersionOf, findUserById, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
+import { count, metricNames } from '../metrics.ts';
 import { issueAccessToken } from './tokens.ts';
 
 export interface OpenSession {
@@ -67,6 +68,7 @@ export async function openSession(user: User, input: OpenSession, now = new Date
   );
   await transact([...(input.items ?? []), ...puts, ...event], input.conflict, input.lost);
   await confirmPasswordVersion(user.userId, session.sessionId, input.authVersion ?? authVersionOf(user));
+  count(metricNames.logins);
   const accessToken = await issueAccessToken({
     userId: user.userId,
     sessionId: session.sessionId,

@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import type { AccessClaims } from '../auth/bearer.ts';
 import { config } from '../config.ts';
 import type { PendingLogin } from '../db/logins.ts';
+import { observe } from '../metrics.ts';
 import { clientKey } from './client-address.ts';
 import { corsHeaders } from './cors.ts';
 import { ApiError } from './errors.ts';
+import { bothPayloadVersions } from './event.ts';
 import { securityHeaders } from './headers.ts';
 import { errorFields, log } from './logger.ts';
 import type { IpLimit, Route } from './route.ts';
@@ -213,7 +215,9 @@ const respond = (route: Route & { name?: string }): Middleware => {
  * `ApiError`s; they never build responses or status codes themselves.
  */
 export function http<R extends Route>(route: R, main: (request: HttpRequest<R>) => Promise<HttpResult>) {
-  return middy<Event, Result, Error, Context>()
+  // API Gateway payload 1.0 (REST API) in and out; everything below reads 2.0 (shared/http/event.ts).
+  const handler = middy<Event, Result, Error, Context>()
+    .use(observe())
     .use(respond(route))
     .use(limitByIp(route))
     .use(authenticateBearer(route))
@@ -238,4 +242,5 @@ export function http<R extends Route>(route: R, main: (request: HttpRequest<R>) 
         body: result.body === undefined ? '' : JSON.stringify(result.body),
       };
     });
+  return bothPayloadVersions(handler);
 }

@@ -13,6 +13,7 @@ import { claimSendSlot, type Factor, releaseSendSlot, type SendSlot } from '../d
 import { type Window, withAllowances } from '../db/rate.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
 import { log } from '../http/logger.ts';
+import { count, countCodeSend, metricNames } from '../metrics.ts';
 import { sendEmail } from '../notify/email.ts';
 import { codeSendsFromIp, SMS_BREAKER_OPEN } from '../notify/send-budget.ts';
 import { sendSms } from '../notify/sms.ts';
@@ -94,6 +95,7 @@ function underAllowances<T>(
   return withAllowances(allowances(factor, send.ip, send.enrolling), send.now, work, (window, refusal) => {
     if (!BREAKER_SCOPES.has(window.scope)) return refusal;
     log.error(SMS_BREAKER_OPEN, { window: window.scope, key: window.key, limit: window.limit });
+    count(metricNames.smsBreakerOpen);
     return new ApiError('delivery_failed', {
       status: 503,
       message: 'Text messages are paused for a while; try again later or use another method.',
@@ -104,8 +106,11 @@ function underAllowances<T>(
 
 async function deliver(factor: Factor, code: string): Promise<void> {
   const minutes = Math.round(config().codeTtlSeconds / 60);
-  if (factor.type === 'sms') await sendSms(factor.destination as string, smsCode({ code, minutes }));
-  else await sendEmail(factor.destination as string, emailCode({ code, minutes }));
+  if (factor.type === 'sms') {
+    await countCodeSend('sms', () => sendSms(factor.destination as string, smsCode({ code, minutes })));
+  } else {
+    await countCodeSend('email', () => sendEmail(factor.destination as string, emailCode({ code, minutes })));
+  }
 }
 
 async function assertNotLocked(userId: string, now: Date): Promise<void> {

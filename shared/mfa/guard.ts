@@ -5,6 +5,7 @@ import { db, table } from '../db/client.ts';
 import { recordEvent } from '../db/events.ts';
 import { type Reservation, reserveAttempt } from '../db/guard.ts';
 import type { User } from '../db/users.ts';
+import { count, metricNames } from '../metrics.ts';
 import { mfaLocked } from '../notify/templates.ts';
 
 /**
@@ -48,8 +49,10 @@ export async function recordMfaFailure(
   context: RequestContext,
   details = {},
 ) {
+  count(metricNames.mfaFailed);
   await recordEvent({ type: 'mfa.failed', userId: user.userId, ...context, details });
   if (!reservation.lockedUntil) return;
+  count(metricNames.mfaLocked);
   const until = reservation.lockedUntil;
   await recordEvent({
     type: 'mfa.locked',

@@ -21,6 +21,7 @@ import { readRecoverySet, recoveryDigest, useRecoveryCode } from '../db/recovery
 import type { TransactItem } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
+import { count, metricNames } from '../metrics.ts';
 import { codeMatches, normaliseRecoveryCode } from './codes.ts';
 
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
@@ -231,6 +232,7 @@ export async function checkProof(
     // A right code is no failure: the write that uses it clears the count. If that write loses
     // a race (the same code sent twice at once), `lost` gives this attempt's reservation back.
     outcome.checked.items.push(clearMfaFailures(user.userId));
+    count(metricNames.mfaVerified);
     const spent = reservation;
     return { ...outcome.checked, lost: async () => (spent ? refundAttempt(spent) : undefined) };
   }

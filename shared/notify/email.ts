@@ -2,6 +2,7 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorFields, log, sdkErrorFields } from '../http/logger.ts';
+import { count, metricNames } from '../metrics.ts';
 
 /**
  * Created once per container; the endpoint comes from AWS_ENDPOINT_URL_SES when set. Two attempts:
@@ -53,6 +54,7 @@ export async function notifyAccount(
   try {
     await sendEmail(to, message);
   } catch (error) {
+    count(metricNames.noticeDeliveryFailed);
     log.warn('security notification failed', {
       userId: context.userId,
       event: context.event,

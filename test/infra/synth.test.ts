@@ -38,12 +38,16 @@ describe('bundling', () => {
   it('answers an API Gateway event when loaded by plain Node, as Lambda loads it', () => {
     const script = `const { handler } = await import(${JSON.stringify(`${asset}/index.mjs`)});
       process.stdout.write(JSON.stringify(await handler(${JSON.stringify(apiEvent('GET', '/v1/health'))}, {})));`;
-    const result = JSON.parse(
-      execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    // The function's own log and EMF metric lines come first on stdout, as in Lambda; the answer is last.
+    const stdout = execFileSync(
+      process.execPath,
+      ['--enable-source-maps', '--input-type=module', '-e', script],
+      {
         env: process.env,
         encoding: 'utf8',
-      }),
+      },
     );
+    const result = JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '');
     expect(result).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(result.body)).toEqual({ status: 'ok' });
   });

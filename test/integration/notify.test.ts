@@ -77,7 +77,7 @@ describe('sendSms', () => {
   });
 
   it('a failed delivery throws delivery_failed, records nothing and logs no number', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const error = await sendSms(failingPhone, 'code 123456').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'delivery_failed', status: 502 });
@@ -110,7 +110,7 @@ describe('sendEmail', () => {
   });
 
   it('a rejected send throws delivery_failed and records nothing', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     await expect(sendEmail(failingEmail, { subject: 's', text: 't' })).rejects.toMatchObject({
       code: 'delivery_failed',
       status: 502,
@@ -127,7 +127,7 @@ describe('notifyAccount', () => {
   });
 
   it('does not throw when the send fails, and logs the user and event without the address or body', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     await expect(
       notifyAccount(
         failingEmail,

@@ -66,7 +66,8 @@ describe('the SMS circuit breaker (injected clock)', () => {
     const texts = async () =>
       Promise.all([...nl, ...gb].map((factor) => smsCount(factor.destination as string)));
     const before = await texts();
-    const logged = vi.spyOn(console, 'error');
+    // Powertools' Logger writes warnings and errors to stderr itself, not through console.error.
+    const logged = vi.spyOn(process.stderr, 'write');
 
     // Hour 1: two Dutch texts fill the country; a third is paused, a British one still goes,
     // which fills the hour for everyone.

@@ -8,6 +8,8 @@ import { startLocalRuntime } from '../../infra/local/runtime.ts';
  */
 export default async function setup(project: TestProject) {
   process.env.LOG_LEVEL ??= 'warn';
+  // No EMF line per request in the test output (test/unit/observability.test.ts turns them on).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.CORS_ALLOWED_ORIGINS ??= 'http://localhost:3000';
   const runtime = await startLocalRuntime({ apiPort: 0, awsPort: 0, dynamoDbPort: 0, quiet: true });
   // Before any request reads the settings: security emails link to the demo page of this runtime.
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject) {
     env: {
       ...runtime.env,
       LOG_LEVEL: process.env.LOG_LEVEL,
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED,
       CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS,
       APP_URL: runtime.apiUrl,
     },
