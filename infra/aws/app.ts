@@ -15,8 +15,14 @@ function required(key: string): unknown {
   return value;
 }
 
-function optionalText(key: string): string | undefined {
+/** `null` in cdk.json lists a key that is unset by default. */
+function optional(key: string): unknown {
   const value: unknown = app.node.tryGetContext(key);
+  return value === null ? undefined : value;
+}
+
+function optionalText(key: string): string | undefined {
+  const value = optional(key);
   if (value === undefined || typeof value === 'string') return value;
   throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
 }
@@ -49,7 +55,25 @@ function number(key: string): number {
 }
 
 function optionalNumber(key: string): number | undefined {
-  return app.node.tryGetContext(key) === undefined ? undefined : number(key);
+  return optional(key) === undefined ? undefined : number(key);
+}
+
+function flag(key: string): boolean {
+  const value = optional(key) ?? false;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context "${key}" must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/** The `settings` object: JSON text with -c, an object in cdk.json; validated by MfaStack. */
+function settings(key: string): MfaStackProps['settings'] {
+  const value = optional(key);
+  try {
+    // Not checked here: MfaStack validates every entry against shared/config.ts's schema.
+    return (typeof value === 'string' ? JSON.parse(value) : value) as MfaStackProps['settings'];
+  } catch (error) {
+    throw new Error(`Context "${key}" must be a JSON object: ${(error as Error).message}`);
+  }
 }
 
 const breaker = ['smsPerHour', 'smsPerDay', 'smsPerCountryPerHour'].map(optionalNumber);
@@ -74,6 +98,12 @@ const props: MfaStackProps = {
   logLevel: optionalText('logLevel') as MfaStackProps['logLevel'],
   appUrl: optionalText('appUrl'),
   alarmTopicArn: optionalText('alarmTopicArn'),
+  alarmEmail: optionalText('alarmEmail'),
+  api: (optionalText('api') ?? 'http') as MfaStackProps['api'],
+  waf: flag('waf'),
+  manageAccountSmsSettings: flag('manageAccountSmsSettings'),
+  senderIdentity: optionalText('senderIdentity'),
+  settings: settings('settings'),
   smsBreaker:
     smsPerHour === undefined
       ? undefined

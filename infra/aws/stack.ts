@@ -1,6 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  type Stage as ApiStage,
+  EndpointType,
+  type IResource,
+  LambdaIntegration,
+  Method,
+  ResponseType,
+  RestApi,
+  LogGroupLogDestination as RestLogDestination,
+} from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -9,15 +19,24 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
@@ -26,6 +45,9 @@ import { tableDefinition } from '../../shared/db/table.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
 import type { AuthKind, Permission, Route } from '../../shared/http/route.ts';
 import { SMS_BREAKER_OPEN } from '../../shared/notify/send-budget.ts';
+import { observability } from './observability.ts';
+import { effectiveSettings, type Settings, settingsEnvironment } from './settings.ts';
+import { attachWebAcl } from './waf.ts';
 
 export interface MfaStackProps extends StackProps {
   /** Lower-case name of the deployment (`dev`, `prod`…), part of resource names. */
@@ -59,6 +81,33 @@ export interface MfaStackProps extends StackProps {
   smsBreaker?: { perHour: number; perDay: number; perCountryPerHour: number };
   /** Existing SNS topic that receives the alarms (e.g. the platform team's on-call topic). */
   alarmTopicArn?: string;
+  /**
+   * The API front door: `http` (API Gateway HTTP API, payload 2.0; the default) or `rest` (REST
+   * API, Lambda proxy with payload 1.0: LocalStack's free plan has only this one, and AWS WAF
+   * attaches to it).
+   */
+  api?: 'http' | 'rest';
+  /** A regional AWS WAF web ACL on the REST API (per-IP rate rules, IP reputation list); `rest` only. */
+  waf?: boolean;
+  /**
+   * Set the account-wide SNS SMS attributes of this region (MonthlySpendLimit, DefaultSMSType
+   * Transactional). Off by default: they are shared by every SMS sender in the account.
+   */
+  manageAccountSmsSettings?: boolean;
+  /** An address that gets the alarms, through an SNS topic the stack creates (with or without alarmTopicArn). */
+  alarmEmail?: string;
+  /**
+   * The SES identity the stack creates for the sender: a domain (Easy DKIM; the DKIM CNAME
+   * records are outputs) or an email address (SES mails it a verification link). sesSender must
+   * be that address, or an address of that domain.
+   */
+  senderIdentity?: string;
+  /**
+   * Runtime settings of shared/config.ts by environment variable name (infra/aws/settings.ts),
+   * validated with its schema. A setting that also has a dedicated prop (SES_SENDER for
+   * sesSender, CORS_ALLOWED_ORIGINS for allowedOrigins, …) takes its value from here.
+   */
+  settings?: Settings;
   /** The route table; tests pass other entries to exercise permissions no route uses yet. */
   routes?: readonly (Route & { name: string })[];
 }
@@ -82,6 +131,7 @@ const isOrigin = (origin: string) => {
 export const kmsPurposes = ['signing-key', 'secret'] as const;
 
 const emailAddress = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const domainName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const retentionDays = new Set(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
 
 /** Throws one error naming every bad prop, so a deploy never starts with a half-valid configuration. */
@@ -121,6 +171,22 @@ export function validateProps(props: MfaStackProps): void {
     props.alarmTopicArn !== undefined &&
       !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(props.alarmTopicArn) &&
       `alarmTopicArn "${props.alarmTopicArn}" is not an SNS topic ARN`,
+    props.tokenIssuer?.endsWith('/') && `tokenIssuer "${props.tokenIssuer}" must not end in /`,
+    props.api !== undefined &&
+      !['http', 'rest'].includes(props.api) &&
+      `api "${props.api}" must be http or rest`,
+    props.waf && props.api !== 'rest' && 'waf needs api rest: AWS WAF does not attach to HTTP APIs',
+    props.alarmEmail !== undefined &&
+      !emailAddress.test(props.alarmEmail) &&
+      `alarmEmail "${props.alarmEmail}" is not an email address`,
+    props.senderIdentity !== undefined &&
+      !(emailAddress.test(props.senderIdentity) || domainName.test(props.senderIdentity)) &&
+      `senderIdentity "${props.senderIdentity}" is neither a domain nor an email address`,
+    props.senderIdentity !== undefined &&
+      props.sesSender !== props.senderIdentity &&
+      !props.sesSender.endsWith(`@${props.senderIdentity}`) &&
+      `sesSender "${props.sesSender}" is not senderIdentity "${props.senderIdentity}" nor an address of that domain`,
+    ...settingsEnvironment(props.settings).problems,
   ].filter((problem) => typeof problem === 'string');
   if (problems.length > 0) throw new Error(`Invalid MfaStack props:\n- ${problems.join('\n- ')}`);
 }
@@ -145,9 +211,253 @@ const selfAuthorised: Record<AuthKind, string> = {
     'MFA login route: the credential is an opaque single-use mfaToken in the JSON body, checked against DynamoDB by the function; no authorizer reads bodies.',
 };
 
+const splitList = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/**
+ * Props with the `settings` that have a dedicated prop lifted into it: the stack builds CORS, the
+ * SES grant and the outputs from these, so they must see the value the functions get. Invalid
+ * settings lift nothing; validateProps reports them.
+ */
+export function withSettings(props: MfaStackProps): MfaStackProps {
+  const { env } = settingsEnvironment(props.settings);
+  return {
+    ...props,
+    tokenIssuer: env.TOKEN_ISSUER ?? props.tokenIssuer,
+    tokenAudience: env.TOKEN_AUDIENCE ?? props.tokenAudience,
+    allowedOrigins:
+      env.CORS_ALLOWED_ORIGINS !== undefined ? splitList(env.CORS_ALLOWED_ORIGINS) : props.allowedOrigins,
+    sesSender: env.SES_SENDER ?? props.sesSender,
+    smsAllowedCountries:
+      env.SMS_ALLOWED_COUNTRIES !== undefined
+        ? splitList(env.SMS_ALLOWED_COUNTRIES)
+        : props.smsAllowedCountries,
+    logLevel: (env.LOG_LEVEL as MfaStackProps['logLevel']) ?? props.logLevel,
+    appUrl: env.APP_URL ?? props.appUrl,
+  };
+}
+
+/** What a front door gives the stack: its URL (no trailing slash) and a way to add a route. */
+interface FrontDoor {
+  url: string;
+  stageArn: string;
+  serverErrors: Metric;
+  addRoute(route: Route & { name: string }, fn: NodejsFunction): void;
+}
+
+const serverErrorPeriod = Duration.minutes(5);
+
+/** API Gateway HTTP API (payload 2.0), `$default` stage: the URL has no stage path. */
+function httpFrontDoor(scope: Stack, props: MfaStackProps, accessLogs: LogGroup): FrontDoor {
+  const api = new HttpApi(scope, 'Api', {
+    apiName: `serverless-mfa-${props.stage}`,
+    createDefaultStage: false,
+    corsPreflight: props.allowedOrigins.length
+      ? {
+          allowOrigins: [...props.allowedOrigins],
+          allowMethods: corsPolicy.allowMethods.map((method) => CorsHttpMethod[method]),
+          allowHeaders: [...corsPolicy.allowHeaders],
+          exposeHeaders: [...corsPolicy.exposeHeaders],
+          maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
+        }
+      : undefined,
+  });
+  const stage = new HttpStage(scope, 'DefaultStage', {
+    httpApi: api,
+    autoDeploy: true,
+    throttle: props.throttle,
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(accessLogs),
+      // HTTP API context variables only; no headers, so tokens never reach the logs.
+      format: AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          time: '$context.requestTime',
+          ip: '$context.identity.sourceIp',
+          userAgent: '$context.identity.userAgent',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          latencyMs: '$context.responseLatency',
+          integrationLatencyMs: '$context.integrationLatency',
+          integrationError: '$context.integrationErrorMessage',
+          error: '$context.error.message',
+        }),
+      ),
+    },
+  });
+  return {
+    url: api.apiEndpoint,
+    stageArn: scope.formatArn({
+      service: 'apigateway',
+      account: '',
+      resource: `/apis/${api.apiId}/stages/$default`,
+    }),
+    serverErrors: stage.metricServerError({ period: serverErrorPeriod }),
+    addRoute(route, fn) {
+      for (const httpRoute of api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
+      })) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: selfAuthorised[route.auth],
+        });
+      }
+    },
+  };
+}
+
+/**
+ * API Gateway REST API: Lambda proxy integrations (payload 1.0), one regional stage named after
+ * the deployment. Its URL is built from ids, not from the stage resource: the functions' issuer
+ * refers to it, and the stage depends on the functions.
+ */
+function restFrontDoor(scope: Stack, props: MfaStackProps, accessLogs: LogGroup): FrontDoor {
+  const api = new RestApi(scope, 'Api', {
+    restApiName: `serverless-mfa-${props.stage}`,
+    endpointTypes: [EndpointType.REGIONAL],
+    // The CloudWatch role is an account-wide API Gateway setting, shared by every REST API of the
+    // account and region (like the SMS attributes): this stack leaves it alone.
+    cloudWatchRole: false,
+    deployOptions: {
+      stageName: props.stage,
+      throttlingRateLimit: props.throttle.rateLimit,
+      throttlingBurstLimit: props.throttle.burstLimit,
+      accessLogDestination: new RestLogDestination(accessLogs),
+      // REST API context variables only; no headers, so tokens never reach the logs.
+      accessLogFormat: AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          time: '$context.requestTime',
+          ip: '$context.identity.sourceIp',
+          userAgent: '$context.identity.userAgent',
+          routeKey: '$context.httpMethod $context.resourcePath',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          latencyMs: '$context.responseLatency',
+          integrationLatencyMs: '$context.integrationLatency',
+          integrationError: '$context.integrationErrorMessage',
+          error: '$context.error.message',
+          waf: '$context.wafResponseCode',
+        }),
+      ),
+    },
+    defaultCorsPreflightOptions: props.allowedOrigins.length
+      ? {
+          allowOrigins: [...props.allowedOrigins],
+          allowMethods: [...corsPolicy.allowMethods],
+          allowHeaders: [...corsPolicy.allowHeaders],
+          exposeHeaders: [...corsPolicy.exposeHeaders],
+          maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
+        }
+      : undefined,
+  });
+  // API Gateway's own refusals in the catalogue's shape, as the functions answer: an unknown
+  // path is 404 not_found (a REST API says 403 "Missing Authentication Token"), and the stage's
+  // throttling is 429 rate_limited.
+  const catalogue = (code: string, message: string) => ({
+    'application/json': JSON.stringify({ error: { code, message } }),
+  });
+  api.addGatewayResponse('NotFound', {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    statusCode: '404',
+    templates: catalogue('not_found', 'Not found.'),
+  });
+  api.addGatewayResponse('Throttled', {
+    type: ResponseType.THROTTLED,
+    statusCode: '429',
+    templates: catalogue('rate_limited', 'Too many requests.'),
+  });
+  const stage = api.deploymentStage;
+  acknowledgeRestStage(stage, props.waf === true);
+  const preflight =
+    'CORS preflight: browsers send OPTIONS without credentials (Fetch standard); a mock integration answers it and no function runs.';
+  const acknowledgeOpen = (method: Method, reason: string) => {
+    for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4'])
+      Validations.of(method).acknowledge({ id, reason });
+  };
+  return {
+    url: `https://${api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${props.stage}`,
+    stageArn: stage.stageArn,
+    serverErrors: stage.metricServerError({ period: serverErrorPeriod }),
+    addRoute(route, fn) {
+      const resource = api.root.resourceForPath(route.path);
+      // proxy (the default) is AWS_PROXY: the function gets the whole request as payload 1.0.
+      const method = resource.addMethod(route.method, new LambdaIntegration(fn, { allowTestInvoke: false }));
+      acknowledgeOpen(method, selfAuthorised[route.auth]);
+      for (const node of [resource, ...parents(resource)]) {
+        const options = node.node.tryFindChild('OPTIONS');
+        if (options instanceof Method) acknowledgeOpen(options, preflight);
+      }
+    },
+  };
+}
+
+const parents = (resource: IResource): IResource[] =>
+  resource.parentResource ? [resource.parentResource, ...parents(resource.parentResource)] : [];
+
+/** The cdk-nag findings of a REST stage this stack accepts, each with its reason. */
+function acknowledgeRestStage(stage: ApiStage, waf: boolean) {
+  Validations.of(stage.restApi).acknowledge({
+    id: 'AwsSolutions-APIG2',
+    reason:
+      'Every function validates its request against the zod schemas of the route table (functions/routes.ts) and answers the catalogue error shape; an API Gateway request validator would answer in another shape.',
+  });
+  Validations.of(stage).acknowledge({
+    id: 'AwsSolutions-APIG6',
+    reason:
+      'Execution logs need the account-wide API Gateway CloudWatch role, which this stack does not take over; access logs record every request and each function logs its own.',
+  });
+  if (!waf) {
+    Validations.of(stage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'WAF is opt-in (-c waf=true): it costs per web ACL and rule, and the functions enforce per-IP limits themselves (README "Security limits").',
+    });
+  }
+}
+
+/** An SNS topic the alarms go to, with an email subscription (confirmed from the first email). */
+function alarmEmailTopic(scope: Stack, email: string): Topic {
+  const topic = new Topic(scope, 'AlarmEmailTopic', { enforceSSL: true });
+  topic.addSubscription(new EmailSubscription(email));
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason:
+      'Alarm notifications carry alarm names and metric values, no user data; CloudWatch cannot publish to a topic under the AWS-managed SNS key, and a customer-managed key for this alone costs more than it protects.',
+  });
+  return topic;
+}
+
+/** The SES identity of the sender; for a domain, the Easy DKIM records to publish as outputs. */
+function senderIdentity(scope: Stack, identity: string) {
+  const isEmail = identity.includes('@');
+  const ses = new EmailIdentity(scope, 'SenderIdentity', {
+    identity: isEmail ? Identity.email(identity) : Identity.domain(identity),
+  });
+  if (isEmail) return;
+  ses.dkimRecords.forEach((record, index) => {
+    new CfnOutput(scope, `DkimRecord${index + 1}`, {
+      description: `DKIM CNAME record ${index + 1} of 3 to publish in ${identity}'s DNS`,
+      value: `${record.name} CNAME ${record.value}`,
+    });
+  });
+}
+
 export class MfaStack extends Stack {
-  constructor(scope: Construct, id: string, props: MfaStackProps) {
-    super(scope, id, props);
+  /** The alarms, for more to be added beside them; each notifies the alarm topic(s). */
+  readonly alarms: Alarm[];
+  /** The operations dashboard (output `DashboardUrl`); widgets are added to it. */
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, input: MfaStackProps) {
+    super(scope, id, input);
+    const props = withSettings(input);
     validateProps(props);
     const routes = props.routes ?? routeList;
     const removalPolicy = props.tableRetention === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -179,48 +489,19 @@ export class MfaStack extends Stack {
       removalPolicy,
     });
 
-    const api = new HttpApi(this, 'Api', {
-      apiName: `serverless-mfa-${props.stage}`,
-      createDefaultStage: false,
-      corsPreflight: props.allowedOrigins.length
-        ? {
-            allowOrigins: [...props.allowedOrigins],
-            allowMethods: corsPolicy.allowMethods.map((method) => CorsHttpMethod[method]),
-            allowHeaders: [...corsPolicy.allowHeaders],
-            exposeHeaders: [...corsPolicy.exposeHeaders],
-            maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
-          }
-        : undefined,
-    });
-    const stage = new HttpStage(this, 'DefaultStage', {
-      httpApi: api,
-      autoDeploy: true,
-      throttle: props.throttle,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(logGroup('AccessLogs')),
-        // HTTP API context variables only; no headers, so tokens never reach the logs.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            time: '$context.requestTime',
-            ip: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationLatencyMs: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-            error: '$context.error.message',
-          }),
-        ),
-      },
-    });
-
+    const apiKind = props.api ?? 'http';
+    const frontDoor = (apiKind === 'rest' ? restFrontDoor : httpFrontDoor)(
+      this,
+      props,
+      logGroup('AccessLogs'),
+    );
+    // `iss` of the tokens: no trailing slash, and verifiers find /.well-known/jwks.json under it.
+    const issuer = props.tokenIssuer ?? frontDoor.url;
+    const settingsEnv = settingsEnvironment(props.settings).env;
     const environment = {
       TABLE_NAME: table.tableName,
       KMS_KEY_ID: key.keyArn,
-      TOKEN_ISSUER: props.tokenIssuer ?? api.apiEndpoint,
+      TOKEN_ISSUER: issuer,
       TOKEN_AUDIENCE: props.tokenAudience ?? 'serverless-mfa',
       CORS_ALLOWED_ORIGINS: props.allowedOrigins.join(','),
       SES_SENDER: props.sesSender,
@@ -234,8 +515,12 @@ export class MfaStack extends Stack {
             SMS_PER_COUNTRY_PER_HOUR: String(props.smsBreaker.perCountryPerHour),
           }
         : {}),
+      // Every other setting of shared/config.ts, validated against its schema in validateProps.
+      ...settingsEnv,
       NODE_OPTIONS: '--enable-source-maps',
     };
+    // What the functions will parse at their first request, parsed here first (defaults filled in).
+    const effective = effectiveSettings(environment);
 
     const [, senderDomain] = props.sesSender.split('@');
     // Only the item actions the repositories use, on the table alone (it has no index):
@@ -332,6 +617,8 @@ export class MfaStack extends Stack {
         projectRoot: repoRoot,
         depsLockFilePath: `${repoRoot}package-lock.json`,
         runtime: Runtime.NODEJS_24_X,
+        // X-Ray from API Gateway into each function, with no tracing SDK in the bundles.
+        tracing: Tracing.ACTIVE,
         architecture: Architecture.ARM_64,
         memorySize: hashesPassword(route) ? 1769 : 512,
         // The API's integration timeout is 30 s; a DynamoDB/KMS/SNS round trip that takes 10 s is an outage.
@@ -355,52 +642,56 @@ export class MfaStack extends Stack {
         },
       });
 
-      for (const httpRoute of api.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
-      })) {
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: selfAuthorised[route.auth],
-        });
-      }
+      frontDoor.addRoute(route, fn);
+    }
+    if (props.waf) {
+      attachWebAcl(this, {
+        stage: props.stage,
+        stageArn: frontDoor.stageArn,
+        routes,
+        settings: effective,
+      });
     }
 
-    // SMS safety (DESIGN.md Limits). The spend limit is a setting of the whole account in this
-    // region, so stages sharing an account share it; SNS refuses values above the account's
-    // SMS quota (1 USD until raised through AWS Support).
-    const smsSettingsRole = new Role(this, 'SmsSettingsRole', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-    });
-    const smsSettingsLogs = logGroup('SmsSettingsLogs');
-    smsSettingsLogs.grantWrite(smsSettingsRole);
-    const smsSettings = new AwsCustomResource(this, 'SmsSettings', {
-      onUpdate: {
-        service: 'SNS',
-        action: 'SetSMSAttributes',
-        parameters: {
-          attributes: {
-            MonthlySpendLimit: String(props.smsMonthlySpendLimitUsd),
-            // One-time codes: SNS optimises transactional messages for delivery, not cost.
-            DefaultSMSType: 'Transactional',
+    // SMS safety (DESIGN.md Limits). The spend limit and default SMS type are settings of the
+    // whole account in this region, shared by every SMS sender in it (other stages, other
+    // products): the stack changes them only when asked to (manageAccountSmsSettings), and
+    // otherwise only alarms on the spend. SNS refuses limits above the account's SMS quota
+    // (1 USD until raised through AWS Support).
+    if (props.manageAccountSmsSettings) {
+      const smsSettingsRole = new Role(this, 'SmsSettingsRole', {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      });
+      const smsSettingsLogs = logGroup('SmsSettingsLogs');
+      smsSettingsLogs.grantWrite(smsSettingsRole);
+      const smsSettings = new AwsCustomResource(this, 'SmsSettings', {
+        onUpdate: {
+          service: 'SNS',
+          action: 'SetSMSAttributes',
+          parameters: {
+            attributes: {
+              MonthlySpendLimit: String(props.smsMonthlySpendLimitUsd),
+              // One-time codes: SNS optimises transactional messages for delivery, not cost.
+              DefaultSMSType: 'Transactional',
+            },
           },
+          physicalResourceId: PhysicalResourceId.of('sms-settings'),
         },
-        physicalResourceId: PhysicalResourceId.of('sms-settings'),
-      },
-      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
-      role: smsSettingsRole,
-      logGroup: smsSettingsLogs,
-      installLatestAwsSdk: false,
-    });
-    Validations.of(smsSettings).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'sns:SetSMSAttributes is an account-level action without resource-level permissions.',
-    });
+        policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
+        role: smsSettingsRole,
+        logGroup: smsSettingsLogs,
+        installLatestAwsSdk: false,
+      });
+      Validations.of(smsSettings).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'sns:SetSMSAttributes is an account-level action without resource-level permissions.',
+      });
+    }
 
-    const alarmAction = props.alarmTopicArn
-      ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))
-      : undefined;
+    const alarmActions = [
+      ...(props.alarmTopicArn ? [Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)] : []),
+      ...(props.alarmEmail ? [alarmEmailTopic(this, props.alarmEmail)] : []),
+    ].map((topic) => new SnsAction(topic));
     const smsSpent = new Metric({
       namespace: 'AWS/SNS',
       metricName: 'SMSMonthToDateSpentUSD',
@@ -421,7 +712,7 @@ export class MfaStack extends Stack {
     alarms.push(
       new Alarm(this, 'Api5xx', {
         alarmDescription: 'The API answered 5xx (function errors, timeouts or SMS/email delivery failures).',
-        metric: stage.metricServerError({ period: Duration.minutes(5) }),
+        metric: frontDoor.serverErrors,
         threshold: 5,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
@@ -439,10 +730,31 @@ export class MfaStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
-    if (alarmAction) for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+    for (const alarm of alarms) alarm.addAlarmAction(...alarmActions);
+    this.alarms = alarms;
 
-    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    if (props.senderIdentity) senderIdentity(this, props.senderIdentity);
+
+    // Empty until widgets are added; its URL is an output from the first deploy on.
+    const dashboardName = `serverless-mfa-${props.stage}`;
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName });
+    alarms.push(
+      ...observability(this, { ...props, dashboard: this.dashboard, alarmActions, alarms: [...alarms] }),
+    );
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'The API base URL, without a trailing slash: routes are /v1/… below it.',
+      value: frontDoor.url,
+    });
+    new CfnOutput(this, 'Issuer', { description: 'iss of the access tokens.', value: issuer });
+    new CfnOutput(this, 'JwksUrl', {
+      description: 'The public keys that verify access tokens.',
+      value: `${frontDoor.url}/.well-known/jwks.json`,
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'KeyArn', { value: key.keyArn });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${dashboardName}`,
+    });
   }
 }

@@ -1,8 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { type App, Validations } from 'aws-cdk-lib';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import nag from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { routeList, routes } from '../../functions/routes.ts';
@@ -11,7 +9,7 @@ import { tableDefinition } from '../../shared/db/table.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
 import type { Permission, Route } from '../../shared/http/route.ts';
 import { SMS_BREAKER_OPEN } from '../../shared/notify/send-budget.ts';
-import { build, functionFor, props, roleStatements, synth } from './support.ts';
+import { build, functionFor, nagFindings, props, roleStatements, synth } from './support.ts';
 
 /**
  * What each permission of the route table may turn into, and nothing more: no Scan, batch,
@@ -32,6 +30,8 @@ const implied: Record<Permission, string[]> = {
 };
 // Every function writes to its own log group, and only there.
 const logActions = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+// Active tracing: each function sends its segments to X-Ray (the service takes no resource ARN).
+const traceActions = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
 const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
 const template = synth();
@@ -90,14 +90,19 @@ describe('KMS key', () => {
 });
 
 describe('functions', () => {
-  it('are exactly one per route, each behind its route key (plus the SMS settings provider)', () => {
+  it('are exactly one per route, each behind its route key (plus the SMS settings provider when asked for)', () => {
     const routeTargets = new Set(routeList.map((route) => functionFor(template, routeKey(route)).id));
     expect(routeTargets.size).toBe(routeList.length);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).sort()).toEqual(
+      [...routeTargets].sort(),
+    );
 
+    const managing = synth({ manageAccountSmsSettings: true });
     const provider = new Capture();
-    template.hasResourceProperties('Custom::AWS', { ServiceToken: { 'Fn::GetAtt': [provider, 'Arn'] } });
-    const others = Object.keys(template.findResources('AWS::Lambda::Function')).filter(
-      (id) => !routeTargets.has(id),
+    managing.hasResourceProperties('Custom::AWS', { ServiceToken: { 'Fn::GetAtt': [provider, 'Arn'] } });
+    const managingTargets = new Set(routeList.map((route) => functionFor(managing, routeKey(route)).id));
+    const others = Object.keys(managing.findResources('AWS::Lambda::Function')).filter(
+      (id) => !managingTargets.has(id),
     );
     expect(others).toEqual([provider.asString()]);
   });
@@ -143,7 +148,7 @@ describe('functions', () => {
     const { fn } = functionFor(template, routeKey(route));
     const { allowed } = roleStatements(template, fn);
     expect([...allowed].sort()).toEqual(
-      [...new Set([...logActions, ...route.permissions.flatMap((p) => implied[p])])].sort(),
+      [...new Set([...logActions, ...traceActions, ...route.permissions.flatMap((p) => implied[p])])].sort(),
     );
   });
 
@@ -211,7 +216,7 @@ describe('functions', () => {
     const notifying = synth({ routes: [notifier] });
     const { statements, allowed } = roleStatements(notifying, functionFor(notifying, routeKey(notifier)).fn);
     expect([...allowed].sort()).toEqual(
-      [...logActions, ...implied['sns:publish'], ...implied['ses:send']].sort(),
+      [...logActions, ...traceActions, ...implied['sns:publish'], ...implied['ses:send']].sort(),
     );
     expect(statements).toEqual(
       expect.arrayContaining([
@@ -285,20 +290,37 @@ describe('HTTP API', () => {
     });
   });
 
-  it('outputs the API URL, table name and key ARN', () => {
-    for (const output of ['ApiUrl', 'TableName', 'KeyArn']) template.hasOutput(output, {});
+  it('outputs the API URL, issuer, JWKS URL, table name, key ARN and dashboard URL', () => {
+    for (const output of ['ApiUrl', 'Issuer', 'JwksUrl', 'TableName', 'KeyArn', 'DashboardUrl']) {
+      template.hasOutput(output, {});
+    }
   });
 });
 
 describe('SMS safety', () => {
-  it('sets the SNS monthly spend limit and alarms at 50% and 80% of it', () => {
+  it('leaves the account-wide SMS attributes alone by default', () => {
+    template.resourceCountIs('Custom::AWS', 0);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(
+      /SetSMSAttributes|MonthlySpendLimit|DefaultSMSType/,
+    );
+  });
+
+  it('with manageAccountSmsSettings, sets the SNS monthly spend limit and transactional type', () => {
     const create = new Capture();
-    template.hasResourceProperties('Custom::AWS', { Create: create });
+    synth({ manageAccountSmsSettings: true }).hasResourceProperties('Custom::AWS', { Create: create });
     expect(JSON.parse(create.asString())).toMatchObject({
       service: 'SNS',
       action: 'SetSMSAttributes',
-      parameters: { attributes: { MonthlySpendLimit: String(props.smsMonthlySpendLimitUsd) } },
+      parameters: {
+        attributes: {
+          MonthlySpendLimit: String(props.smsMonthlySpendLimitUsd),
+          DefaultSMSType: 'Transactional',
+        },
+      },
     });
+  });
+
+  it('alarms at 50% and 80% of the monthly SMS spend limit, managed or not', () => {
     for (const share of [0.5, 0.8]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SNS',
@@ -410,31 +432,15 @@ describe('props', () => {
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  /** Synthesizes with the pack as `cdk synth` runs it and returns its unacknowledged findings. */
-  function findings(app: App) {
-    Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));
-    let directory: string;
-    try {
-      directory = app.synth().directory;
-    } catch (error) {
-      return [String(error)];
-    }
-    const report = JSON.parse(readFileSync(`${directory}/validation-report.json`, 'utf8'));
-    return report.pluginReports
-      .filter((plugin: { pluginName: string }) => plugin.pluginName === 'AwsSolutions')
-      .flatMap((plugin: { violations: { ruleName: string; severity: string }[] }) =>
-        plugin.violations.map((violation) => `${violation.severity} ${violation.ruleName}`),
-      );
-  }
-
   it('finds no unacknowledged error or warning, with every permission in use', () => {
-    expect(findings(build().app)).toEqual([]);
-    expect(findings(build({ routes: [...routeList, notifier] }).app)).toEqual([]);
+    expect(nagFindings(build().app)).toEqual([]);
+    expect(nagFindings(build({ manageAccountSmsSettings: true }).app)).toEqual([]);
+    expect(nagFindings(build({ routes: [...routeList, notifier] }).app)).toEqual([]);
   });
 
   it('would report a finding (the check is not vacuous)', () => {
     const { app, stack } = build();
     new Key(stack, 'UnrotatedKey');
-    expect(findings(app).join('\n')).toMatch(/AwsSolutions-KMS5/);
+    expect(nagFindings(app).join('\n')).toMatch(/AwsSolutions-KMS5/);
   });
 });

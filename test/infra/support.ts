@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import nag from 'cdk-nag';
 import { MfaStack, type MfaStackProps, repoRoot } from '../../infra/aws/stack.ts';
 
 /** cdk.json's context (feature flags included), so tests synthesize what `cdk synth` does. */
@@ -60,4 +61,58 @@ export function roleStatements(template: Template, fn: Resource) {
       .flatMap((statement) => [statement.Action].flat()),
   );
   return { statements, allowed };
+}
+
+/** A REST resource's full path: its PathPart after its parent's (the root has no Ref). */
+function restPath(template: Template): (resourceId: Json) => string {
+  const resources = template.findResources('AWS::ApiGateway::Resource');
+  const path = (id: Json): string => {
+    const resource = id.Ref === undefined ? undefined : resources[id.Ref];
+    return resource ? `${path(resource.Properties.ParentId)}/${resource.Properties.PathPart}` : '';
+  };
+  return (id) => path(id) || '/';
+}
+
+/** Every REST method as `VERB /path`, the CORS preflights (OPTIONS) apart. */
+export function restRouteKeys(template: Template) {
+  const path = restPath(template);
+  const keys = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
+    (method) => `${method.Properties.HttpMethod} ${path(method.Properties.ResourceId)}`,
+  );
+  return {
+    routes: keys.filter((key) => !key.startsWith('OPTIONS ')),
+    preflights: keys.filter((key) => key.startsWith('OPTIONS ')),
+  };
+}
+
+/** The REST method of one route key, and the function its integration invokes (none for a preflight). */
+export function restMethodFor(template: Template, routeKey: string): { method: Resource; fnId: string } {
+  const path = restPath(template);
+  const [method, ...others] = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+    (m) => `${m.Properties.HttpMethod} ${path(m.Properties.ResourceId)}` === routeKey,
+  );
+  if (!method || others.length > 0) throw new Error(`not exactly one REST method "${routeKey}"`);
+  // arn:…:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations
+  const uri = JSON.stringify(method.Properties.Integration.Uri);
+  const fnId = /"Fn::GetAtt":\["([^"]+)","Arn"\]/.exec(uri)?.[1];
+  if (!fnId && !routeKey.startsWith('OPTIONS '))
+    throw new Error(`REST method "${routeKey}" does not invoke a function`);
+  return { method: method as Resource, fnId: fnId ?? '' };
+}
+
+/** Synthesizes with cdk-nag's AwsSolutions pack as `cdk synth` runs it; its unacknowledged findings. */
+export function nagFindings(app: App): string[] {
+  Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));
+  let directory: string;
+  try {
+    directory = app.synth().directory;
+  } catch (error) {
+    return [String(error)];
+  }
+  const report = JSON.parse(readFileSync(`${directory}/validation-report.json`, 'utf8'));
+  return report.pluginReports
+    .filter((plugin: { pluginName: string }) => plugin.pluginName === 'AwsSolutions')
+    .flatMap((plugin: { violations: { ruleName: string; severity: string }[] }) =>
+      plugin.violations.map((violation) => `${violation.severity} ${violation.ruleName}`),
+    );
 }
