@@ -6,8 +6,16 @@ import * as z from 'zod';
  * misbehaving later. The CDK stack and the local runtime set these variables; nothing else
  * reads process.env.
  */
-const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+// A maximum where a larger value would switch a protection off (a lockout after a billion
+// failures, a code that lives a year): settings are validated at synth too, so a deployment
+// cannot be configured out of its own limits.
+const seconds = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().positive().max(max).default(fallback);
+const count = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().positive().max(max).default(fallback);
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 const list = z
   .string()
   .default('')
@@ -27,41 +35,41 @@ export const REMEMBER_DEVICE_MAX_DAYS = 90;
 const schema = z.object({
   TABLE_NAME: z.string().min(1),
   KMS_KEY_ID: z.string().min(1),
-  TOKEN_ISSUER: z.string().min(1).default('serverless-mfa'),
-  TOKEN_AUDIENCE: z.string().min(1).default('serverless-mfa'),
+  TOKEN_ISSUER: z.string().trim().min(1).default('serverless-mfa'),
+  TOKEN_AUDIENCE: z.string().trim().min(1).default('serverless-mfa'),
   CORS_ALLOWED_ORIGINS: list,
   SES_SENDER: z.string().min(3).default('no-reply@example.com'),
   SMS_ALLOWED_COUNTRIES: list,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
-  ACCESS_TOKEN_TTL_SECONDS: seconds(15 * 60),
+  ACCESS_TOKEN_TTL_SECONDS: seconds(15 * 60, HOUR),
   // 30 days: long enough for mobile apps, bounded so a stolen token eventually dies.
-  REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 60 * 60),
+  REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 60 * 60, 90 * DAY),
   // OWASP: lock after a small number of consecutive failures, for a bounded time.
-  PASSWORD_MAX_FAILURES: count(10),
+  PASSWORD_MAX_FAILURES: count(10, 100),
   PASSWORD_LOCK_SECONDS: seconds(15 * 60),
   // Refresh-token digests kept per session to recognise reuse of a rotated token.
   REFRESH_REUSE_MEMORY: count(20),
 
   // NIST SP 800-63B-4 §3.1.3.2 allows out-of-band codes at most 10 minutes; 5 is plenty for SMS.
-  CODE_TTL_SECONDS: seconds(5 * 60),
-  CODE_MAX_ATTEMPTS: count(5),
+  CODE_TTL_SECONDS: seconds(5 * 60, 10 * MINUTE),
+  CODE_MAX_ATTEMPTS: count(5, 10),
   RESEND_COOLDOWN_SECONDS: seconds(30),
   SENDS_PER_FACTOR_PER_HOUR: count(5),
   SENDS_PER_DESTINATION_PER_DAY: count(10),
   SENDS_PER_USER_PER_DAY: count(30),
   // 63B-4 §3.2.2: consecutive failures across every factor of the user; at most 100 allowed.
-  MFA_MAX_FAILURES: count(10),
+  MFA_MAX_FAILURES: count(10, 100),
   MFA_LOCK_SECONDS: seconds(15 * 60),
   MAX_ACTIVE_FACTORS: count(5),
   PENDING_FACTOR_TTL_SECONDS: seconds(15 * 60),
-  MFA_TOKEN_TTL_SECONDS: seconds(10 * 60),
+  MFA_TOKEN_TTL_SECONDS: seconds(10 * 60, HOUR),
   REMEMBER_DEVICE_DAYS: z.coerce.number().int().min(0).max(REMEMBER_DEVICE_MAX_DAYS).default(30),
   RECOVERY_CODE_COUNT: count(10),
   EVENT_TTL_DAYS: count(400),
 
   // Sign-up and password-reset codes go by email and are typed from another app: 15 minutes.
-  ACCOUNT_CODE_TTL_SECONDS: seconds(15 * 60),
+  ACCOUNT_CODE_TTL_SECONDS: seconds(15 * 60, HOUR),
   // An unconfirmed sign-up owns nothing and is gone after a day (the next sign-up replaces it sooner).
   UNVERIFIED_ACCOUNT_TTL_SECONDS: seconds(24 * 60 * 60),
   // Sign-up emails and password-reset emails each, per address: the same cap whether or not the
@@ -82,20 +90,21 @@ const schema = z.object({
   SMS_PER_COUNTRY_PER_HOUR: count(200),
   // Per client address (API Gateway's sourceIp), per route group: generous for shared NATs,
   // low enough to slow scripted sign-ups, credential stuffing and code guessing.
-  IP_SIGNUPS_PER_HOUR: count(30),
-  IP_LOGINS_PER_MINUTE: count(60),
-  IP_CODE_CHECKS_PER_MINUTE: count(60),
-  IP_PASSWORD_RESETS_PER_HOUR: count(30),
-  IP_INVITES_PER_HOUR: count(100),
+  // At most 10 000 a minute (WAF rules at twice these stay far below WAF's own maximum).
+  IP_SIGNUPS_PER_HOUR: count(30, 60 * 10_000),
+  IP_LOGINS_PER_MINUTE: count(60, 10_000),
+  IP_CODE_CHECKS_PER_MINUTE: count(60, 10_000),
+  IP_PASSWORD_RESETS_PER_HOUR: count(30, 60 * 10_000),
+  IP_INVITES_PER_HOUR: count(100, 60 * 10_000),
   // An admin's MFA resets of one member: each is done and logged, only the first few are emailed.
   RESET_NOTICES_PER_MEMBER_PER_DAY: count(3),
 
   // Changing a means of authentication with an MFA session instead of a fresh proof: only a
   // recent one (the user just proved a factor), else `verification` is required.
-  STEP_UP_MAX_AGE_SECONDS: seconds(10 * 60),
+  STEP_UP_MAX_AGE_SECONDS: seconds(10 * 60, HOUR),
   // NIST SP 800-63B-4 §2.2.3: an AAL2 session re-authenticates after 24 h, and after 1 h idle.
-  AAL2_MAX_AGE_SECONDS: seconds(24 * 60 * 60),
-  AAL2_IDLE_SECONDS: seconds(60 * 60),
+  AAL2_MAX_AGE_SECONDS: seconds(24 * 60 * 60, DAY),
+  AAL2_IDLE_SECONDS: seconds(60 * 60, HOUR),
   // Where the "This wasn't me" link of security emails lands (the web client); unset: no link.
   APP_URL: optional(z.url({ protocol: /^https?$/ })),
   SECURITY_REPORT_TTL_DAYS: count(7),

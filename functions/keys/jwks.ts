@@ -12,6 +12,9 @@ export const handler = http(routes.jwks, async () => {
     alg,
     use,
   }));
-  // Public and rotated rarely: verifiers may cache it briefly.
-  return { status: 200, body: { keys }, headers: { 'cache-control': 'public, max-age=300' } };
+  // Public and rotated rarely: verifiers may cache it briefly. Before the first token of a new
+  // deployment there is no key yet, and an empty set cached for minutes would make verifiers
+  // refuse the first tokens: that answer is not cached at all.
+  const cache = keys.length ? 'public, max-age=300' : 'no-store';
+  return { status: 200, body: { keys }, headers: { 'cache-control': cache } };
 });

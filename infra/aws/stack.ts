@@ -363,14 +363,27 @@ function restFrontDoor(scope: Stack, props: MfaStackProps, accessLogs: LogGroup)
   const catalogue = (code: string, message: string) => ({
     'application/json': JSON.stringify({ error: { code, message } }),
   });
+  // The headers the functions' answers carry. A gateway response has static headers only, so
+  // CORS can name the origin when there is exactly one; with several, browsers see these two
+  // refusals as network errors (the README says so).
+  const [onlyOrigin, ...moreOrigins] = props.allowedOrigins;
+  const refusalHeaders = {
+    'Cache-Control': "'no-store'",
+    'X-Content-Type-Options': "'nosniff'",
+    ...(onlyOrigin && moreOrigins.length === 0
+      ? { 'Access-Control-Allow-Origin': `'${onlyOrigin}'`, Vary: "'Origin'" }
+      : {}),
+  };
   api.addGatewayResponse('NotFound', {
     type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
     statusCode: '404',
+    responseHeaders: refusalHeaders,
     templates: catalogue('not_found', 'Not found.'),
   });
   api.addGatewayResponse('Throttled', {
     type: ResponseType.THROTTLED,
     statusCode: '429',
+    responseHeaders: { ...refusalHeaders, 'Retry-After': "'1'" },
     templates: catalogue('rate_limited', 'Too many requests.'),
   });
   const stage = api.deploymentStage;

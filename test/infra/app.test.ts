@@ -58,6 +58,13 @@ describe('CDK app', () => {
   it.each([
     ['an unknown setting', { settings: '{"NOPE":1}' }, /settings\.NOPE is not a setting/],
     ['a bad value', { settings: '{"CODE_MAX_ATTEMPTS":"five"}' }, /settings\.CODE_MAX_ATTEMPTS/],
+    [
+      'a limit set so high it switches the lockout off',
+      { settings: '{"MFA_MAX_FAILURES":1000000000}' },
+      /settings\.MFA_MAX_FAILURES/,
+    ],
+    ['a code that lives a year', { settings: '{"CODE_TTL_SECONDS":31536000}' }, /settings\.CODE_TTL_SECONDS/],
+    ['a blank audience', { settings: '{"TOKEN_AUDIENCE":" "}' }, /settings\.TOKEN_AUDIENCE/],
     ['settings that are no JSON', { settings: '{CODE_TTL_SECONDS:600}' }, /"settings" must be a JSON object/],
     ['an unknown API kind', { api: 'graphql' }, /api "graphql" must be http or rest/],
     ['a flag that is no boolean', { waf: 'yes' }, /"waf" must be true or false/],

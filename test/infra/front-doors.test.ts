@@ -102,9 +102,24 @@ describe('REST API (api=rest)', () => {
     rest.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'THROTTLED',
       StatusCode: '429',
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Cache-Control': "'no-store'",
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+        'gatewayresponse.header.Retry-After': "'1'",
+      }),
       ResponseTemplates: {
         'application/json': '{"error":{"code":"rate_limited","message":"Too many requests."}}',
       },
+    });
+  });
+
+  it('names the one allowed origin on those refusals, so a browser can read them', () => {
+    const single = synth({ api: 'rest', allowedOrigins: ['https://app.example.com'] });
+    single.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+      }),
     });
   });
 
