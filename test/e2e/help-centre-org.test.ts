@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, emailsTo, uniqueEmail } from '../support/api.ts';
+import { call, emailTexts, emailsTo, uniqueEmail } from '../support/api.ts';
 import { account, enrollTotp } from '../support/mfa.ts';
 import { addMember, createOrg, member, orgWithMfaOwner, setPolicy } from '../support/orgs.ts';
 import {
@@ -25,8 +25,6 @@ import {
  * passes axe-core's WCAG 2.2 AA rules.
  */
 
-const texts = async (address: string) =>
-  (await emailsTo(address)).map((m) => `${m.Subject}\n${m.Body.text_part}`);
 const orgName = (tag: string) => `${tag} ${randomUUID().slice(0, 8)}`;
 
 /**
@@ -128,9 +126,9 @@ describe('the demo client: what the help-centre users meet (organisations)', E2E
     await page.getByTestId('confirm-reset').click();
     await expectScreen(page, name);
     await expect
-      .poll(async () => (await texts(reset.email)).join('\n'), WAIT)
+      .poll(async () => (await emailTexts(reset.email)).join('\n'), WAIT)
       .toMatch(/multi-factor authentication was reset[\s\S]*password alone/);
-    expect((await texts(reset.email)).join('\n')).not.toMatch(/asked to set up a sign-in method again/);
+    expect((await emailTexts(reset.email)).join('\n')).not.toMatch(/asked to set up a sign-in method again/);
     expect(problems).toEqual([]);
     await close();
   });
@@ -167,7 +165,7 @@ describe('the demo client: what the help-centre users meet (organisations)', E2E
     expect(badges.filter((badge) => badge.startsWith('On'))).toHaveLength(1);
     for (const user of withMfa) {
       await expect
-        .poll(async () => (await texts(user.email)).join('\n'), WAIT)
+        .poll(async () => (await emailTexts(user.email)).join('\n'), WAIT)
         .toMatch(/multi-factor authentication was reset/);
       // Signed out everywhere: the member's refresh token no longer works.
       const refreshed = await call('POST', '/v1/sessions/refresh', {

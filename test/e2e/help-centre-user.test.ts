@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, emailsTo, PASSWORD, uniqueEmail } from '../support/api.ts';
+import { call, emailTexts, emailsTo, PASSWORD, uniqueEmail } from '../support/api.ts';
 import { account, appCode, enrollTotp } from '../support/mfa.ts';
 import {
   appCodeNow,
@@ -27,8 +27,6 @@ import {
  * sees; every screen reached through expectScreen also passes axe-core's WCAG 2.2 AA rules.
  */
 
-const texts = async (address: string) =>
-  (await emailsTo(address)).map((m) => `${m.Subject}\n${m.Body.text_part}`);
 
 describe('the demo client: what the help-centre users meet (their own account)', E2E, () => {
   const browser = useBrowser();
@@ -104,7 +102,7 @@ describe('the demo client: what the help-centre users meet (their own account)',
     await expectScreen(page, 'My account');
     expect(await page.getByTestId('factor-label').allTextContents()).toEqual(['Old phone', 'New phone']);
 
-    const before = (await texts(user.email)).length;
+    const before = (await emailTexts(user.email)).length;
     const old = page.locator('[data-testid="factor"]', { hasText: 'Old phone' });
     await old.getByTestId('rename-factor').click();
     await expectScreen(page, 'Rename Old phone');
@@ -115,7 +113,7 @@ describe('the demo client: what the help-centre users meet (their own account)',
     expect(await page.getByTestId('status').textContent()).toContain('Old phone is now called Work iPhone');
     expect(await page.getByTestId('factor-label').allTextContents()).toEqual(['Work iPhone', 'New phone']);
     await expect
-      .poll(async () => (await texts(user.email)).slice(before).join('\n'), WAIT)
+      .poll(async () => (await emailTexts(user.email)).slice(before).join('\n'), WAIT)
       .toMatch(/renamed[\s\S]*Old phone[\s\S]*Work iPhone/);
 
     await page.getByTestId('sign-out').click();
@@ -170,7 +168,7 @@ describe('the demo client: what the help-centre users meet (their own account)',
     await expectScreen(page, 'My account');
     expect(await page.getByTestId('factor-destination').textContent()).toBe('c***z@example.com');
     await expect
-      .poll(async () => (await texts(user.email)).join('\n'), WAIT)
+      .poll(async () => (await emailTexts(user.email)).join('\n'), WAIT)
       .toContain('from c***a@example.com to c***z@example.com');
     await screenshot(page, 'item06-masked-change');
     expect(problems).toEqual([]);
@@ -182,7 +180,7 @@ describe('the demo client: what the help-centre users meet (their own account)',
     const { page, problems, close } = await open(browser());
     await signInInUi(page, user.email);
     await expectScreen(page, 'My account');
-    const before = (await texts(user.email)).length;
+    const before = (await emailTexts(user.email)).length;
     await page.getByTestId('add-totp').click();
     await page.getByTestId('password').fill(PASSWORD);
     await page.getByTestId('password-step-submit').click();
@@ -201,7 +199,7 @@ describe('the demo client: what the help-centre users meet (their own account)',
     expect(await page.getByTestId('unfinished').count()).toBe(0);
     // Nothing was added that could sign in: no "a sign-in method was added" email, before or after.
     await new Promise((done) => setTimeout(done, 500));
-    expect((await texts(user.email)).slice(before).join('\n')).not.toMatch(/sign-in method/);
+    expect((await emailTexts(user.email)).slice(before).join('\n')).not.toMatch(/sign-in method/);
     expect(problems).toEqual([]);
     await close();
   });
@@ -318,7 +316,7 @@ describe('the demo client: what the help-centre users meet (their own account)',
     expect(changes).toContain(`We sent a confirmation email to ${user.email}.`);
     await screenshot(page, 'item12-enrolled');
     await expect
-      .poll(async () => (await texts(user.email)).join('\n'), WAIT)
+      .poll(async () => (await emailTexts(user.email)).join('\n'), WAIT)
       .toMatch(/sign-in method is now active/);
     await page.getByTestId('enrolled-continue').click();
     await expectScreen(page, 'My account');

@@ -65,11 +65,15 @@ export function call(
           for (const [name, value] of Object.entries(response.headers)) {
             for (const one of [value ?? []].flat()) answerHeaders.append(name, one);
           }
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: answerHeaders,
-            body: text ? JSON.parse(text) : undefined,
-          });
+          // A body that is not JSON (a proxy's error page) fails this call, not the whole test run.
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            reject(new Error(`not JSON (${response.statusCode}): ${text.slice(0, 200)}`));
+            return;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: answerHeaders, body: parsed });
         });
       },
     );
@@ -88,6 +92,11 @@ export async function emailsTo(address: string): Promise<{ Subject: string; Body
   };
   const wanted = address.toLowerCase();
   return listed.messages.filter((message) => message.Destination.ToAddresses?.includes(wanted));
+}
+
+/** Every email to `address`, as subject and text, oldest first. */
+export async function emailTexts(address: string): Promise<string[]> {
+  return (await emailsTo(address)).map((message) => `${message.Subject}\n${message.Body.text_part}`);
 }
 
 /** The six-digit code of the latest email to `address` that has one. */
