@@ -33,6 +33,8 @@ const stepUpErrors = [
   'challenge_expired',
   'too_many_attempts',
   'locked',
+  // Parallel proofs beyond the failures left before a lock are answered, not counted.
+  'rate_limited',
   'factor_type_not_allowed',
 ] as const;
 // A change that binds others or hands them power: the caller's session must be aal 2 as well.

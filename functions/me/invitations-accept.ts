@@ -24,10 +24,12 @@ export const handler = http(routes.acceptInvitation, async ({ params, body, auth
   if ((user.activeFactors ?? 0) > 0 && auth.aal !== 2 && !body?.verification) {
     throw new ApiError('caller_mfa_required');
   }
-  const proof = await stepUp(user, auth, body?.verification, context);
+  // What can refuse the join comes before the proof: a code sent with a request that fails
+  // anyway must not be counted as a wrong guess, nor reserved and never given back.
   if (user.orgId) throw new ApiError('already_in_org');
   const invitation = (await listInvitationsTo(user.email)).find((item) => item.orgId === params.orgId);
   if (!invitation) throw new ApiError('not_found');
+  const proof = await stepUp(user, auth, body?.verification, context);
 
   const now = new Date();
   const proofItems = proof?.items ?? [];

@@ -12,7 +12,7 @@ import { handler as addMemberHandler } from '../../functions/orgs/members-add.ts
 import { config } from '../../shared/config.ts';
 import { db } from '../../shared/db/client.ts';
 import { call, emailsTo, lastEmailCode, logIn, PASSWORD, signUp, uniqueEmail } from '../support/api.ts';
-import { account, answers, invoke } from '../support/mfa.ts';
+import { account, answers, invoke, wrongAppCode } from '../support/mfa.ts';
 import {
   acceptInvitation,
   addMember,
@@ -24,6 +24,7 @@ import {
   orgInvitations,
   orgWithMfaOwner,
   revokeInvitation,
+  withMfa,
 } from '../support/orgs.ts';
 
 const SUBJECT = 'Serverless MFA: you were invited to an organisation';
@@ -224,5 +225,25 @@ describe('owners and admins manage what they sent', () => {
       body: { error: { code: 'rate_limited', retryAfter: expect.any(Number) } },
     });
     expect((await orgInvitations(owner.accessToken, orgId)).body.invitations).toHaveLength(limit);
+  });
+});
+
+describe('a refused join spends nothing', () => {
+  it('attack: wrong codes sent with joins that fail anyway (no such invitation) are not counted towards the MFA lock', async () => {
+    const { owner } = await orgWithMfaOwner();
+    const user = await withMfa(await account());
+    for (let i = 0; i < 3; i++) {
+      const refused = await call('POST', `/v1/me/invitations/${owner.userId}/accept`, {
+        token: user.accessToken,
+        body: { verification: { factorId: user.totp.factorId, code: wrongAppCode(user.totp.secret) } },
+      });
+      expect(refused).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    }
+    // The first wrong code that is really checked is the first failure: 9 of 10 left.
+    const checked = await call('POST', '/v1/mfa/recovery-codes', {
+      token: user.accessToken,
+      body: { verification: { factorId: user.totp.factorId, code: wrongAppCode(user.totp.secret) } },
+    });
+    expect(checked).toMatchObject({ status: 401, body: answers.codeInvalid(9) });
   });
 });
