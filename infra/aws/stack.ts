@@ -33,7 +33,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -44,7 +44,7 @@ import { routeList } from '../../functions/routes.ts';
 import { tableDefinition } from '../../shared/db/table.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
 import type { AuthKind, Permission, Route } from '../../shared/http/route.ts';
-import { SMS_BREAKER_OPEN } from '../../shared/notify/send-budget.ts';
+import { METRIC_SERVICE, metricNames } from '../../shared/metrics.ts';
 import { observability } from './observability.ts';
 import { effectiveSettings, type Settings, settingsEnvironment } from './settings.ts';
 import { attachWebAcl } from './waf.ts';
@@ -598,11 +598,13 @@ export class MfaStack extends Stack {
         ),
     };
 
-    // Counted on every function that texts: the breaker open means pumping (or a breaker set
-    // too low for real traffic), and it pauses SMS codes for everyone until it closes.
+    // Published (EMF) by every function that texts when the breaker refuses a text: it means
+    // pumping (or a breaker set too low for real traffic), and SMS codes pause for everyone. The
+    // same series the dashboard shows (shared/metrics.ts), not a second count from the logs.
     const breakerOpen = new Metric({
       namespace: `ServerlessMfa/${props.stage}`,
-      metricName: 'SmsBreakerOpen',
+      metricName: metricNames.smsBreakerOpen,
+      dimensionsMap: { service: METRIC_SERVICE },
       statistic: Stats.SUM,
       period: Duration.minutes(5),
     });
@@ -614,15 +616,6 @@ export class MfaStack extends Stack {
         assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       });
       logs.grantWrite(role);
-      if (route.permissions.includes('sns:publish')) {
-        new MetricFilter(this, `${route.name}SmsBreakerOpen`, {
-          logGroup: logs,
-          filterPattern: FilterPattern.stringValue('$.message', '=', SMS_BREAKER_OPEN),
-          metricNamespace: breakerOpen.namespace,
-          metricName: breakerOpen.metricName,
-          metricValue: '1',
-        });
-      }
       for (const permission of route.permissions) grants[permission](role);
       const fn = new NodejsFunction(this, route.name, {
         description: `${route.method} ${route.path}`,
