@@ -13,7 +13,7 @@ import type { Context } from 'aws-lambda';
 
 /**
  * The fields every line has kept since the hand-written logger: `level` (lower case), `message`,
- * `time` (ISO 8601 UTC), then the caller's fields. The stack's metric filters match `$.message`.
+ * `time` (ISO 8601 UTC), then the caller's fields; operators search `$.message`.
  * Under active tracing the X-Ray trace id is added, so a line leads to its trace.
  */
 class FieldsFormatter extends LogFormatter {

@@ -85,7 +85,7 @@ function smsBreaker(factor: Factor): Window[] {
 /**
  * The allowances of a send. The SMS circuit breaker answers 503 `delivery_failed` with
  * Retry-After (sends are paused for everyone, this user did nothing wrong), and says so in the
- * log with the message the stack's metric filter counts and alarms on.
+ * log, and counts `SmsBreakerOpen`, which the stack alarms on.
  */
 function underAllowances<T>(
   factor: Factor,

@@ -14,8 +14,8 @@ export const codeSendsFromIp = (ip: string): Window => ({
 });
 
 /**
- * The log message of an open SMS circuit breaker. The stack counts it with a metric filter on
- * every sending function's log group and alarms on it: it means someone is pumping, or the
- * breaker is set too low for real traffic.
+ * The log message of an open SMS circuit breaker (the `SmsBreakerOpen` metric counts it too, and
+ * the stack alarms on that): it means someone is pumping, or the breaker is set too low for real
+ * traffic.
  */
 export const SMS_BREAKER_OPEN = 'sms circuit breaker open';

@@ -4,7 +4,7 @@
  * with many accounts) would otherwise run until the SNS spend limit, after which nobody gets a
  * login code for the rest of the month. The breaker pauses texts for an hour (or a day, or one
  * country for an hour) instead, answers 503 `delivery_failed` with Retry-After, and logs the
- * line the stack's metric filter counts and alarms on.
+ * breaker line (the `SmsBreakerOpen` metric is what the stack alarms on).
  *
  * In-process with low settings (3 texts an hour, 5 a day, 2 per country an hour), set by
  * `vi.hoisted` before config() is read. The clock is a date in 2031: the windows are this

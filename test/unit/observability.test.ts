@@ -50,7 +50,7 @@ describe('logger', () => {
     });
   });
 
-  it('writes the SMS breaker line the metric filter matches ($.message, level error)', async () => {
+  it('writes the SMS breaker line operators search the logs for ($.message, level error)', async () => {
     const { SMS_BREAKER_OPEN } = await import('../../shared/notify/send-budget.ts');
     const [line] = await capture(() => log.error(SMS_BREAKER_OPEN, { window: 'sms-all-hour' }));
     expect(line).toMatchObject({
