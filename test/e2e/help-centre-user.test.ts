@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, emailTexts, emailsTo, PASSWORD, uniqueEmail } from '../support/api.ts';
+import { call, emailsTo, emailTexts, PASSWORD, uniqueEmail } from '../support/api.ts';
 import { account, appCode, enrollTotp } from '../support/mfa.ts';
 import {
   appCodeNow,
@@ -26,7 +26,6 @@ import {
  * items in help-centre-org.test.ts). Each starts from a fresh account and checks what the person
  * sees; every screen reached through expectScreen also passes axe-core's WCAG 2.2 AA rules.
  */
-
 
 describe('the demo client: what the help-centre users meet (their own account)', E2E, () => {
   const browser = useBrowser();
