@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, emailsTo, emailTexts, uniqueEmail } from '../support/api.ts';
+import { call, emailTexts, uniqueEmail } from '../support/api.ts';
 import { account, enrollTotp } from '../support/mfa.ts';
 import { addMember, createOrg, member, orgWithMfaOwner, setPolicy } from '../support/orgs.ts';
 import {

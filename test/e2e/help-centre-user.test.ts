@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, emailsTo, emailTexts, PASSWORD, uniqueEmail } from '../support/api.ts';
+import { call, emailTexts, PASSWORD, uniqueEmail } from '../support/api.ts';
 import { account, appCode, enrollTotp } from '../support/mfa.ts';
 import {
   appCodeNow,
