@@ -37,6 +37,11 @@ const schema = z.object({
   KMS_KEY_ID: z.string().min(1),
   TOKEN_ISSUER: z.string().trim().min(1).default('serverless-mfa'),
   TOKEN_AUDIENCE: z.string().trim().min(1).default('serverless-mfa'),
+  // API Gateway's HTTP API JWT authorizer checks RSA signatures only: RS256 (RSA 2048) unless a
+  // deployment chooses ES256. A change is a key rotation: the new key is published first.
+  TOKEN_SIGNING_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
+  // The EventBridge bus security events are put on (the stack creates it); unset: not published.
+  EVENT_BUS_NAME: optional(z.string().regex(/^[A-Za-z0-9._\-/]{1,256}$/, 'an EventBridge bus name')),
   CORS_ALLOWED_ORIGINS: list,
   SES_SENDER: z.string().min(3).default('no-reply@example.com'),
   SMS_ALLOWED_COUNTRIES: list,
@@ -134,6 +139,8 @@ export type Config = {
   kmsKeyId: string;
   tokenIssuer: string;
   tokenAudience: string;
+  tokenSigningAlg: 'RS256' | 'ES256';
+  eventBusName: string | undefined;
   corsAllowedOrigins: string[];
   sesSender: string;
   smsAllowedCountries: string[];
@@ -197,6 +204,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     kmsKeyId: e.KMS_KEY_ID,
     tokenIssuer: e.TOKEN_ISSUER,
     tokenAudience: e.TOKEN_AUDIENCE,
+    tokenSigningAlg: e.TOKEN_SIGNING_ALG,
+    eventBusName: e.EVENT_BUS_NAME,
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
     sesSender: e.SES_SENDER,
     smsAllowedCountries: e.SMS_ALLOWED_COUNTRIES,

@@ -10,32 +10,9 @@ import { db, epochSeconds, table } from './client.ts';
  * audit log). ULIDs sort by time, so "newest first" is one Query with ScanIndexForward false.
  * Kept ~400 days (TTL) for investigations; events never contain codes or tokens.
  */
-export type EventType =
-  | 'user.created'
-  | 'password.reset'
-  | 'password.changed'
-  | 'account.reported'
-  | 'session.created'
-  | 'mfa.challenge_sent'
-  | 'mfa.verified'
-  | 'mfa.failed'
-  | 'mfa.locked'
-  | 'password.locked'
-  | 'factor.added'
-  | 'factor.activated'
-  | 'factor.removed'
-  | 'factor.replaced'
-  | 'factor.renamed'
-  | 'recovery_codes.generated'
-  | 'recovery_code.used'
-  | 'device.remembered'
-  | 'device.revoked'
-  | 'mfa.reset'
-  | 'org.policy_changed'
-  | 'org.member_invited'
-  | 'org.invitation_revoked'
-  | 'org.action_refused'
-  | 'org.member_added';
+export { EVENT_TYPES, type EventType } from './event-types.ts';
+
+import type { EventType } from './event-types.ts';
 
 export interface EventInput {
   type: EventType;
@@ -76,8 +53,10 @@ export function eventPuts(input: EventInput, now = new Date()) {
   };
   const ttl = epochSeconds(now) + config().eventTtlDays * 24 * 60 * 60;
   const owners = [`USER#${input.userId}`, ...(input.orgId ? [`ORG#${input.orgId}`] : [])];
+  // The org travels with the event (the ORG# copy's key names it; the USER# copy needs it for the bus).
+  const org = input.orgId ? { orgId: input.orgId } : {};
   return owners.map((pk) => ({
-    Put: { TableName: table(), Item: { pk, sk: `EVENT#${id}`, ...event, ttl } },
+    Put: { TableName: table(), Item: { pk, sk: `EVENT#${id}`, ...event, ...org, ttl } },
   }));
 }
 

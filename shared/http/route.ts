@@ -4,8 +4,8 @@ import type { ErrorCode } from './errors.ts';
 /**
  * How a route authenticates its caller:
  * - `none`: public;
- * - `bearer`: an access token with `scope: "full"`;
- * - `enrollment`: an access token with `scope: "full"` or `"mfa:enroll"` (factor enrollment);
+ * - `bearer`: an access token (`scope` `aal1` or `aal1 aal2`);
+ * - `enrollment`: an access token or an enrollment token (`scope: "mfa:enroll"`, its own `aud`);
  * - `mfaToken`: the opaque single-login token in the body (MFA login endpoints).
  */
 export type AuthKind = 'none' | 'bearer' | 'enrollment' | 'mfaToken';
@@ -17,7 +17,8 @@ export type Permission =
   | 'kms:decrypt'
   | 'kms:generateDataKey'
   | 'sns:publish'
-  | 'ses:send';
+  | 'ses:send'
+  | 'events:put';
 
 /**
  * Per-IP request limits (DESIGN "Limits"): the route group a route's requests are counted in,
