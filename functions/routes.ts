@@ -617,13 +617,24 @@ export const routes = {
     module: 'keys/jwks',
     auth: 'none',
     permissions: ['table:read'],
-    summary: 'Public keys that verify access tokens (RFC 7517).',
+    summary:
+      'Public keys that verify access tokens (RFC 7517): the signing key, the next one and retired ones whose tokens may still be live.',
     responses: {
       200: {
         description: 'JSON Web Key Set.',
         schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
       },
     },
+  },
+  openidConfiguration: {
+    method: 'GET',
+    path: '/.well-known/openid-configuration',
+    module: 'keys/discovery',
+    auth: 'none',
+    permissions: ['table:read'],
+    summary:
+      'OpenID Connect discovery for token verifiers (API Gateway JWT authorizers, `jose`): issuer, JWKS URL, algorithms, scopes and claims. Not an OpenID provider: no authorization or token endpoint.',
+    responses: { 200: { description: 'Discovery document.', schema: ops.discoveryDocument } },
   },
   health: {
     method: 'GET',

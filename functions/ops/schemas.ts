@@ -17,3 +17,21 @@ export const publicConfig = z.object({
   recoveryCodeCount: count('Recovery codes in a set.'),
   rememberDeviceMaxDays: count('The longest "remember this device" an organisation may allow.'),
 });
+
+/** OpenID Connect Discovery 1.0 §3: the members a JWT verifier reads, and nothing this service does not do. */
+export const discoveryDocument = z.object({
+  issuer: z.string().describe('`iss` of every token: the public API URL, without a trailing slash.'),
+  jwks_uri: z.string().describe('The JSON Web Key Set that verifies the tokens.'),
+  id_token_signing_alg_values_supported: z
+    .array(z.enum(['RS256', 'ES256']))
+    .describe('Algorithms of the published keys (`RS256` by default; both while the algorithm changes).'),
+  token_endpoint_auth_methods_supported: z.array(z.literal('none')),
+  scopes_supported: z
+    .array(z.string())
+    .describe(
+      '`aal1` on every access token, `aal2` also on aal 2 sessions; `mfa:enroll` on enrollment tokens.',
+    ),
+  claims_supported: z.array(z.string()),
+  response_types_supported: z.array(z.string()).describe('Empty: there is no authorization endpoint.'),
+  subject_types_supported: z.array(z.literal('public')),
+});

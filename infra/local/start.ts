@@ -1,6 +1,16 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, repoRoot, startLocalRuntime } from './runtime.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((closed) => server.close(closed));
+  return port;
+}
 
 /**
  * `npm start`: the service on http://localhost:3000 with data kept in .local/ between runs.
@@ -22,7 +32,8 @@ if (values.api !== 'http' && values.api !== 'rest') {
 }
 const api = values.api;
 const bundles = values.bundles ? resolve(repoRoot, values['cdk-out']) : undefined;
-const port = Number(process.env.PORT ?? 3000);
+// PORT=0 (tests) takes a free port now, so that the issuer and the links below name the real one.
+const port = Number(process.env.PORT ?? 3000) || (await freePort());
 process.env.CORS_ALLOWED_ORIGINS ??= `http://localhost:${port},http://127.0.0.1:${port}`;
 process.env.TOKEN_ISSUER ??= `http://localhost:${port}`;
 // The demo page is served here too: the "This wasn't me" links of security emails land on it.

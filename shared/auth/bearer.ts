@@ -1,8 +1,8 @@
 import { findActiveSession } from '../db/sessions.ts';
 import { ApiError } from '../http/errors.ts';
-import { type AccessClaims, InvalidTokenError, verifyAccessToken } from './tokens.ts';
+import { type AccessClaims, InvalidTokenError, type TokenKind, verifyAccessToken } from './tokens.ts';
 
-export type { AccessClaims };
+export type { AccessClaims, TokenKind };
 
 // RFC 9110 §11.1: the scheme name is case-insensitive.
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
@@ -14,18 +14,18 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
  */
 export async function authenticateBearer(
   header: string | undefined,
-  scopes: readonly string[],
-): Promise<AccessClaims> {
+  kinds: readonly TokenKind[],
+): Promise<AccessClaims & { kind: TokenKind }> {
   const token = BEARER.exec(header ?? '')?.[1];
   if (!token) throw new ApiError('unauthorized');
-  let claims: AccessClaims;
+  let claims: AccessClaims & { kind: TokenKind };
   try {
     claims = await verifyAccessToken(token);
   } catch (error) {
     if (error instanceof InvalidTokenError) throw new ApiError('unauthorized', { cause: error });
     throw error;
   }
-  if (!scopes.includes(claims.scope)) {
+  if (!kinds.includes(claims.kind)) {
     throw new ApiError('forbidden', { message: 'This token cannot be used on this endpoint.' });
   }
   const session = await findActiveSession(claims.sid);

@@ -77,7 +77,7 @@ export async function openSession(user: User, input: OpenSession, now = new Date
     aal: input.aal,
     amr: input.amr,
     authTime: now,
-    scope: 'full',
+    kind: 'access',
   });
   return {
     tokens: { accessToken, refreshToken, expiresIn: config().accessTokenTtlSeconds },
@@ -111,7 +111,7 @@ export async function openEnrollmentSession(
       aal: 1,
       amr: ['pwd'],
       authTime: now,
-      scope: 'mfa:enroll',
+      kind: 'enrollment',
       ttlSeconds,
     },
     now,

@@ -70,7 +70,7 @@ export async function refreshSession(
       aal: session.aal,
       amr: session.amr,
       authTime: new Date(session.authTime),
-      scope: 'full',
+      kind: 'access',
     },
     now,
   );

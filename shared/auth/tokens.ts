@@ -4,23 +4,47 @@ import * as z from 'zod';
 import { config } from '../config.ts';
 import { signingKey, verificationKeys } from '../crypto/keyring.ts';
 
+/**
+ * `scope` of a token, for downstream verifiers (API Gateway's `authorizationScopes`, a `jose`
+ * check): every access token has `aal1`, an aal 2 session's also `aal2`; an enrollment token
+ * has only `mfa:enroll` and another audience, so a verifier configured with the access-token
+ * audience refuses it without knowing about scopes at all.
+ */
+export const ACCESS_SCOPES = { 1: 'aal1', 2: 'aal1 aal2' } as const;
+export const ENROLLMENT_SCOPE = 'mfa:enroll';
+export const SCOPES_SUPPORTED = ['aal1', 'aal2', ENROLLMENT_SCOPE] as const;
+
+/** `aud` of enrollment tokens: the access-token audience with a suffix no access verifier lists. */
+export const enrollmentAudience = () => `${config().tokenAudience}:mfa-enroll`;
+
 /** API.md "Tokens": the claims of an access token, checked after the signature. */
-export const accessClaims = z.object({
-  sub: z.string().min(1),
-  sid: z.string().min(1),
-  org: z.string().optional(),
-  role: z.enum(['owner', 'admin', 'member']).optional(),
-  aal: z.union([z.literal(1), z.literal(2)]),
-  amr: z.array(z.string()),
-  auth_time: z.number().int(),
-  scope: z.enum(['full', 'mfa:enroll']),
-  iat: z.number().int(),
-  exp: z.number().int(),
-  iss: z.string(),
-  aud: z.union([z.string(), z.array(z.string())]),
-});
+export const accessClaims = z
+  .object({
+    sub: z.string().min(1),
+    sid: z.string().min(1),
+    org: z.string().optional(),
+    role: z.enum(['owner', 'admin', 'member']).optional(),
+    aal: z.union([z.literal(1), z.literal(2)]),
+    amr: z.array(z.string()),
+    auth_time: z.number().int(),
+    scope: z.enum([ACCESS_SCOPES[1], ACCESS_SCOPES[2], ENROLLMENT_SCOPE]),
+    iat: z.number().int(),
+    exp: z.number().int(),
+    iss: z.string(),
+    aud: z.string(),
+  })
+  // A scope that says more than the session proved, or the wrong kind for its audience, is
+  // not a token we issued.
+  .refine((claims) =>
+    claims.aud === enrollmentAudience()
+      ? claims.scope === ENROLLMENT_SCOPE
+      : claims.scope === ACCESS_SCOPES[claims.aal],
+  );
 
 export type AccessClaims = z.infer<typeof accessClaims>;
+
+/** What a token may be used for: `access` (every authenticated route) or `enrollment` (factor enrollment only). */
+export type TokenKind = 'access' | 'enrollment';
 
 export interface AccessTokenInput {
   userId: string;
@@ -30,15 +54,16 @@ export interface AccessTokenInput {
   aal: 1 | 2;
   amr: string[];
   authTime: Date;
-  scope: 'full' | 'mfa:enroll';
+  kind: TokenKind;
   ttlSeconds?: number;
 }
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export async function issueAccessToken(input: AccessTokenInput, now = new Date()): Promise<string> {
-  const { kid, privateKey } = await signingKey();
+  const { kid, alg, privateKey } = await signingKey();
   const ttl = input.ttlSeconds ?? config().accessTokenTtlSeconds;
+  const enrollment = input.kind === 'enrollment';
   return new SignJWT({
     sid: input.sessionId,
     ...(input.orgId ? { org: input.orgId } : {}),
@@ -46,12 +71,12 @@ export async function issueAccessToken(input: AccessTokenInput, now = new Date()
     aal: input.aal,
     amr: input.amr,
     auth_time: seconds(input.authTime),
-    scope: input.scope,
+    scope: enrollment ? ENROLLMENT_SCOPE : ACCESS_SCOPES[input.aal],
   })
-    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
+    .setProtectedHeader({ alg, typ: 'at+jwt', kid })
     .setSubject(input.userId)
     .setIssuer(config().tokenIssuer)
-    .setAudience(config().tokenAudience)
+    .setAudience(enrollment ? enrollmentAudience() : config().tokenAudience)
     .setIssuedAt(seconds(now))
     .setExpirationTime(seconds(now) + ttl)
     .sign(privateKey);
@@ -62,29 +87,43 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
+const ALGORITHMS = ['RS256', 'ES256'];
+
 // Only keys from our own keyring, looked up by kid on every call (a key removed from the
-// keyring stops verifying at the next reload), and only for ES256: a token cannot pick its
-// algorithm (alg `none`, HS256 keyed with the public key) or bring its own key (jwk/jku).
+// keyring stops verifying at the next reload), and only with the algorithm that key was made
+// for: a token cannot pick its algorithm (alg `none`, HS256 keyed with the public key, RS256
+// against an EC key) or bring its own key (jwk/jku).
 const keyFor: JWTVerifyGetKey = async (header) => {
-  if (header.alg !== 'ES256' || !header.kid) throw new InvalidTokenError('Unsupported token header');
+  if (!header.kid || !ALGORITHMS.includes(header.alg ?? '')) {
+    throw new InvalidTokenError('Unsupported token header');
+  }
   let jwk = (await verificationKeys()).find((key) => key.kid === header.kid);
   jwk ??= (await verificationKeys({ refresh: true })).find((key) => key.kid === header.kid);
   if (!jwk) throw new InvalidTokenError('Unknown key id');
+  if (jwk.alg !== header.alg) throw new InvalidTokenError('Algorithm does not match the key');
   return createPublicKey({ key: jwk, format: 'jwk' });
 };
 
-/** Verifies signature, algorithm, issuer, audience and lifetime; throws `InvalidTokenError` on any doubt. */
-export async function verifyAccessToken(token: string, now = new Date()): Promise<AccessClaims> {
+/**
+ * Verifies signature, algorithm, issuer, audience (either kind) and lifetime, and says which
+ * kind the token is; throws `InvalidTokenError` on any doubt.
+ */
+export async function verifyAccessToken(
+  token: string,
+  now = new Date(),
+): Promise<AccessClaims & { kind: TokenKind }> {
+  const audiences = [config().tokenAudience, enrollmentAudience()];
   try {
     const { payload } = await jwtVerify(token, keyFor, {
-      algorithms: ['ES256'],
+      algorithms: ALGORITHMS,
       issuer: config().tokenIssuer,
-      audience: config().tokenAudience,
+      audience: audiences,
       typ: 'at+jwt',
       currentDate: now,
       requiredClaims: ['sub', 'sid', 'iat', 'exp', 'scope'],
     });
-    return accessClaims.parse(payload);
+    const claims = accessClaims.parse(payload);
+    return { ...claims, kind: claims.aud === config().tokenAudience ? 'access' : 'enrollment' };
   } catch (error) {
     if (error instanceof errors.JOSEError || error instanceof z.ZodError) {
       throw new InvalidTokenError(error.message, { cause: error });

@@ -141,12 +141,12 @@ const sourceIp = (event: Event) => event.requestContext?.http?.sourceIp ?? '';
 const authenticateBearer = (route: Route): Middleware => ({
   before: async (request) => {
     if (route.auth !== 'bearer' && route.auth !== 'enrollment') return;
-    const scopes = route.auth === 'bearer' ? ['full'] : ['full', 'mfa:enroll'];
+    const kinds = route.auth === 'bearer' ? (['access'] as const) : (['access', 'enrollment'] as const);
     // Loaded on first use: public routes (health, OpenAPI) never initialise the token code.
     const { authenticateBearer: authenticateBearerHeader } = await import('../auth/bearer.ts');
     stateOf(request.event).auth = await authenticateBearerHeader(
       header(request.event, 'authorization'),
-      scopes,
+      kinds,
     );
   },
 });

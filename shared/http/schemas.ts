@@ -52,7 +52,11 @@ export const errorBody = z
   .describe('Every error has this body.');
 
 export const tokenPair = {
-  accessToken: z.string().describe('ES256 JWT, verify with /.well-known/jwks.json.'),
+  accessToken: z
+    .string()
+    .describe(
+      'JWT (RS256 by default), verify with the keys of /.well-known/openid-configuration; `scope` is `aal1`, or `aal1 aal2` after MFA.',
+    ),
   refreshToken: z.string().describe('Opaque, rotated on every use.'),
   expiresIn: z.number().int().describe('Seconds until the access token expires.'),
 };

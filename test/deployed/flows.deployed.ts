@@ -1,9 +1,12 @@
 /**
  * The account flows of the black-box suite, over HTTP only, reading codes where a tester on
  * LocalStack (or the local runtime) reads them: `--aws-url`'s `/_aws/ses` and
- * `/_aws/sns/sms-messages`. Two sign-ups a run, well within the per-address limits (README,
+ * `/_aws/sns/sms-messages`. Three sign-ups a run, well within the per-address limits (README,
  * "Security limits": 30 sign-ups an hour), so the suite can be run again and again.
  */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   awsUrl,
@@ -38,6 +41,7 @@ describe.runIf(awsUrl)('account flows (codes read from --aws-url)', () => {
     let factorId = '';
     let recoveryCodes: string[] = [];
     let aal2 = '';
+    let orgId = '';
 
     beforeAll(async () => {
       access = (await signUp(email)).accessToken;
@@ -108,7 +112,7 @@ describe.runIf(awsUrl)('account flows (codes read from --aws-url)', () => {
     it('creates an organisation and requires MFA of its members', async () => {
       const created = await call('POST', '/v1/orgs', { token: aal2, body: { name: 'Deployed suite' } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const orgId = created.body.orgId;
+      orgId = created.body.orgId;
       const policy = {
         mode: 'required',
         allowedFactorTypes: ['totp', 'sms'],
@@ -121,6 +125,90 @@ describe.runIf(awsUrl)('account flows (codes read from --aws-url)', () => {
       const org = await call('GET', `/v1/orgs/${orgId}`, { token: aal2 });
       expect(org.status).toBe(200);
       expect(org.body).toMatchObject({ orgId, name: 'Deployed suite', policy });
+    });
+
+    // What a platform team's own service does: it knows the issuer and the audience, nothing else.
+    let verify: (token: string) => Promise<JWTPayload>;
+
+    it('a downstream service verifies the tokens with jose from the discovery document alone', async () => {
+      const { iss, aud } = claimsOf(access) as { iss: string; aud: string };
+      const discovery = await call('GET', '/.well-known/openid-configuration');
+      expect(discovery.status).toBe(200);
+      expect(discovery.body).toEqual({
+        issuer: iss,
+        jwks_uri: `${iss}/.well-known/jwks.json`,
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['none'],
+        scopes_supported: ['aal1', 'aal2', 'mfa:enroll'],
+        claims_supported: expect.arrayContaining(['sub', 'aal', 'amr', 'scope', 'auth_time']),
+        response_types_supported: [],
+        subject_types_supported: ['public'],
+      });
+      const { issuer, jwks_uri, id_token_signing_alg_values_supported } = discovery.body;
+      const keys = createRemoteJWKSet(new URL(jwks_uri));
+      verify = async (token) =>
+        (
+          await jwtVerify(token, keys, {
+            issuer,
+            audience: aud,
+            algorithms: id_token_signing_alg_values_supported,
+          })
+        ).payload;
+
+      expect(await verify(access)).toMatchObject({ aal: 1, scope: 'aal1' });
+      expect(await verify(aal2)).toMatchObject({ aal: 2, scope: 'aal1 aal2' });
+      // A route that requires `aal2` (API Gateway's authorizationScopes) lets in only the second.
+      const scopes = async (token: string) => String((await verify(token)).scope).split(' ');
+      expect(await scopes(access)).not.toContain('aal2');
+      expect(await scopes(aal2)).toContain('aal2');
+    });
+
+    it('that verifier refuses an enrollment token, which still works on the enrollment endpoints', async () => {
+      const memberEmail = uniqueEmail('member');
+      const invited = await call('POST', `/v1/orgs/${orgId}/members`, {
+        token: aal2,
+        body: { email: memberEmail, role: 'member' },
+      });
+      expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+      const member = await signUp(memberEmail);
+      const joined = await call('POST', `/v1/me/invitations/${orgId}/accept`, { token: member.accessToken });
+      expect(joined.status, JSON.stringify(joined.body)).toBe(200);
+      expect(joined.body).toMatchObject({
+        status: 'mfa_enrollment_required',
+        enrollmentToken: expect.any(String),
+      });
+      const enrollment = joined.body.enrollmentToken as string;
+      expect(claimsOf(enrollment)).toMatchObject({
+        scope: 'mfa:enroll',
+        aud: `${claimsOf(access).aud}:mfa-enroll`,
+      });
+      await expect(verify(enrollment)).rejects.toMatchObject({
+        code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+        claim: 'aud',
+      });
+      expect((await call('GET', '/v1/mfa/factors', { token: enrollment })).status).toBe(200);
+    });
+
+    it("the README's jose verifier, as pasted, tells the aal 2 token from the others", async () => {
+      const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('\n## Protect your own API\n'));
+      const snippet = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+      expect(snippet).toContain('createRemoteJWKSet');
+      // Inside the repository, so that its `import 'jose'` resolves as it would next to `npm install jose`.
+      const file = join(import.meta.dirname, `../../node_modules/.cache/verify-${Date.now()}.mjs`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, snippet as string);
+      process.env.ISSUER = String(claimsOf(access).iss);
+      try {
+        const { verify: readmeVerify } = await import(file);
+        await expect(readmeVerify(aal2, { mfa: true })).resolves.toMatchObject({ scope: 'aal1 aal2' });
+        await expect(readmeVerify(access)).resolves.toMatchObject({ scope: 'aal1' });
+        await expect(readmeVerify(access, { mfa: true })).rejects.toThrow('This route needs MFA (aal2)');
+        await expect(readmeVerify(tampered(aal2, { sub: 'someone-else' }))).rejects.toThrow();
+      } finally {
+        rmSync(file, { force: true });
+        delete process.env.ISSUER;
+      }
     });
   });
 

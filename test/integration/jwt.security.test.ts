@@ -23,13 +23,18 @@ beforeAll(async () => {
 });
 
 const segment = (value: unknown) => base64url.encode(JSON.stringify(value));
-const accept = (candidate: string) => authenticateBearer(`Bearer ${candidate}`, ['full']);
+const accept = (candidate: string) => authenticateBearer(`Bearer ${candidate}`, ['access']);
 const refused = (candidate: string) =>
   expect(accept(candidate)).rejects.toMatchObject({ code: 'unauthorized' });
 
 describe('bearer token attacks', () => {
   it('a genuine token is accepted (the baseline the attacks below differ from)', async () => {
-    await expect(accept(token)).resolves.toMatchObject({ sub: claims.sub, sid: claims.sid, scope: 'full' });
+    await expect(accept(token)).resolves.toMatchObject({
+      sub: claims.sub,
+      sid: claims.sid,
+      scope: 'aal1',
+      kind: 'access',
+    });
   });
 
   it('alg none: an unsigned token with valid claims is refused', async () => {
@@ -55,11 +60,36 @@ describe('bearer token attacks', () => {
     }
   });
 
-  it('a token signed by another key under our kid is refused', async () => {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  it('a token signed by another key under our kid is refused, with either algorithm', async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    for (const [alg, key] of [
+      ['ES256', ec],
+      ['RS256', rsa],
+    ] as const) {
+      await refused(await new SignJWT(claims).setProtectedHeader({ alg, typ: 'at+jwt', kid }).sign(key));
+    }
+  });
+
+  it('our own key under an algorithm it was not made for is refused (RS256 key, PS256 header)', async () => {
+    const { privateKey, alg } = await signingKey();
+    expect(alg).toBe('RS256');
     await refused(
-      await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(privateKey),
+      await new SignJWT(claims).setProtectedHeader({ alg: 'PS256', typ: 'at+jwt', kid }).sign(privateKey),
     );
+  });
+
+  it('a scope that claims more than the session proved (aal2 on an aal 1 token) is refused', async () => {
+    const { privateKey, alg } = await signingKey();
+    const forged = await new SignJWT({ ...claims, scope: 'aal1 aal2' })
+      .setProtectedHeader({ alg, typ: 'at+jwt', kid })
+      .sign(privateKey);
+    await refused(forged);
+    // The same claims with the scope they should carry are accepted: the scope is what was refused.
+    const genuine = await new SignJWT(claims)
+      .setProtectedHeader({ alg, typ: 'at+jwt', kid })
+      .sign(privateKey);
+    await expect(accept(genuine)).resolves.toBeDefined();
   });
 
   it('a token that brings its own key in the header (jwk) is refused', async () => {
@@ -96,7 +126,7 @@ describe('bearer token attacks', () => {
         aal: 1,
         amr: ['pwd'],
         authTime: issued,
-        scope: 'full',
+        kind: 'access',
       },
       issued,
     );
@@ -104,10 +134,10 @@ describe('bearer token attacks', () => {
   });
 
   it('a token for another audience or from another issuer is refused', async () => {
-    const { privateKey } = await signingKey();
+    const { privateKey, alg } = await signingKey();
     const sign = (iss: string, aud: string) =>
       new SignJWT(claims)
-        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
+        .setProtectedHeader({ alg, typ: 'at+jwt', kid })
         .setIssuer(iss)
         .setAudience(aud)
         .sign(privateKey);
@@ -118,21 +148,19 @@ describe('bearer token attacks', () => {
   });
 
   it('an ID-token-like JWT (other typ) signed by our key is refused', async () => {
-    const { privateKey } = await signingKey();
-    const other = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid })
-      .sign(privateKey);
+    const { privateKey, alg } = await signingKey();
+    const other = await new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(privateKey);
     await refused(other);
   });
 
-  it('an enrollment-scoped token is refused on a full-scope route with 403', async () => {
+  it('an enrollment token is refused on an access-token route with 403', async () => {
     const enroll = await issueAccessToken({
       userId: claims.sub as string,
       sessionId: claims.sid as string,
       aal: 1,
       amr: ['pwd'],
       authTime: new Date(),
-      scope: 'mfa:enroll',
+      kind: 'enrollment',
     });
     await expect(accept(enroll)).rejects.toMatchObject({ code: 'forbidden' });
     const answer = await call('DELETE', '/v1/sessions/current', { token: enroll });
@@ -146,7 +174,7 @@ describe('bearer token attacks', () => {
     ['garbage', 'Bearer not.a.jwt!'],
   ])('refuses %s', async (_, header) => {
     const value = header === 'TOKEN' ? token : header;
-    await expect(authenticateBearer(value, ['full'])).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authenticateBearer(value, ['access'])).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
   it('a token of a logged-out session is refused although its signature is valid', async () => {

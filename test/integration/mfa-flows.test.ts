@@ -96,7 +96,7 @@ describe('login with a second factor', () => {
       sub: user.userId,
       aal: 2,
       amr: ['pwd', 'otp', 'mfa'],
-      scope: 'full',
+      scope: 'aal1 aal2',
     });
     // The factor now shows when it was last used.
     const listed = await call('GET', '/v1/mfa/factors', { token: verified.body.accessToken });

@@ -611,7 +611,7 @@ describe('factor-type downgrade: a policy may make MFA stronger, never switch it
         ...answers.authenticated,
       });
       expect(decodeJwt(activated.body.accessToken)).toMatchObject({
-        scope: 'full',
+        scope: 'aal1 aal2',
         aal: 2,
         amr: ['pwd', 'otp', 'mfa'],
       });
@@ -829,7 +829,7 @@ describe('races (parallel requests)', () => {
     expect(won).toHaveLength(1);
     expect(won[0]?.body).toMatchObject({ status: 'authenticated', recoveryCodes: expect.any(Array) });
     const session = won[0]?.body;
-    expect(decodeJwt(session.accessToken)).toMatchObject({ scope: 'full', aal: 2 });
+    expect(decodeJwt(session.accessToken)).toMatchObject({ scope: 'aal1 aal2', aal: 2 });
 
     // One full session was opened, and the enrollment token is over.
     const events = await allEvents(session.accessToken);

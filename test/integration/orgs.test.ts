@@ -432,7 +432,7 @@ describe('login answers by policy (POST /v1/sessions)', () => {
         role: 'member',
         aal: 1,
         amr: ['pwd'],
-        scope: 'full',
+        scope: 'aal1',
       });
     }
   });
@@ -562,7 +562,7 @@ describe('forced enrollment (mfa_enrollment_required)', () => {
     });
     expect(decodeJwt(activated.body.accessToken)).toMatchObject({
       sub: user.userId,
-      scope: 'full',
+      scope: 'aal1 aal2',
       aal: 2,
       amr: ['pwd', 'sms', 'mfa'],
     });
@@ -592,7 +592,7 @@ describe('forced enrollment (mfa_enrollment_required)', () => {
       sub: user.userId,
       org: orgId,
       role: 'member',
-      scope: 'full',
+      scope: 'aal1 aal2',
       aal: 2,
       amr: ['pwd', 'otp', 'mfa'],
     });

@@ -21,14 +21,14 @@ describe('POST /v1/sessions', () => {
       aal: 1,
       amr: ['pwd'],
       auth_time: expect.any(Number),
-      scope: 'full',
+      scope: 'aal1',
       iss: 'serverless-mfa',
       aud: 'serverless-mfa',
       iat: expect.any(Number),
       exp: (claims.iat as number) + 900,
     });
     expect(decodeProtectedHeader(answer.body.accessToken)).toEqual({
-      alg: 'ES256',
+      alg: 'RS256',
       typ: 'at+jwt',
       kid: expect.any(String),
     });
@@ -39,21 +39,29 @@ describe('POST /v1/sessions', () => {
     const { body } = await logIn(email);
     const jwks = await call('GET', '/.well-known/jwks.json');
     expect(jwks.status).toBe(200);
-    expect(jwks.body.keys[0]).toEqual({
-      kty: 'EC',
-      crv: 'P-256',
-      x: expect.any(String),
-      y: expect.any(String),
-      kid: expect.any(String),
-      alg: 'ES256',
-      use: 'sig',
-    });
-    expect(JSON.stringify(jwks.body)).not.toMatch(/"d"/);
+    // The key that signs, and the next one, published ahead of its first token.
+    expect(jwks.body.keys).toHaveLength(2);
+    for (const key of jwks.body.keys) {
+      expect(key).toEqual({
+        kty: 'RSA',
+        n: expect.any(String),
+        e: 'AQAB',
+        kid: expect.any(String),
+        alg: 'RS256',
+        use: 'sig',
+      });
+      // RFC 7518 §3.3: 2048 bits or more.
+      expect(Buffer.from(key.n, 'base64url').length * 8).toBeGreaterThanOrEqual(2048);
+    }
+    expect(jwks.body.keys[0].kid).toBe(decodeProtectedHeader(body.accessToken).kid);
+    // No private member of an RSA key (RFC 7518 §6.3.2) is published.
+    for (const key of jwks.body.keys)
+      for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(member);
     const { payload } = await jwtVerify(body.accessToken, createLocalJWKSet(jwks.body), {
       issuer: 'serverless-mfa',
       audience: 'serverless-mfa',
     });
-    expect(payload.scope).toBe('full');
+    expect(payload.scope).toBe('aal1');
   });
 });
 
