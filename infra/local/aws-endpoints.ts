@@ -1,6 +1,7 @@
-// Local SNS, SES (v1) and KMS endpoints that speak the real AWS wire protocols, so product code only ever
-// uses the real SDK v3 clients (pointed here through AWS_ENDPOINT_URL_SNS / _SES / _KMS). Sent messages are
-// exposed under the same internal paths and JSON shapes as LocalStack, so one test client serves both.
+// Local SNS, SES (v1), KMS and EventBridge endpoints that speak the real AWS wire protocols, so product code
+// only ever uses the real SDK v3 clients (pointed here through AWS_ENDPOINT_URL_SNS / _SES / _KMS /
+// _EVENTBRIDGE). Sent messages are exposed under the same internal paths and JSON shapes as LocalStack, so one
+// test client serves both; events put on a bus are listed at `GET /_local/events`.
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -13,6 +14,8 @@ export interface AwsEndpointsOptions {
   dataDir?: string;
   region?: string;
   failDestinations?: string[];
+  /** EventBridge buses that exist besides `default` (the stack creates them in AWS). */
+  eventBuses?: string[];
   log?: (line: string) => void;
 }
 
@@ -23,6 +26,26 @@ export interface AwsEndpoints {
   sms(): SmsMessage[];
   emails(): EmailMessage[];
   setFailDestinations(list: string[]): void;
+  /** Every entry put on a bus here, oldest first. */
+  events(): BusEvent[];
+  createEventBus(name: string): void;
+}
+
+/**
+ * One entry EventBridge accepted, as a rule target would receive it (the EventBridge event
+ * envelope, `detail` parsed), plus the bus it was put on.
+ */
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+  eventBusName: string;
 }
 
 export interface SnsMessageAttribute {
@@ -62,6 +85,8 @@ const SES_NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
 // E.164 as AWS requires it for SMS: a leading '+' and at most 15 digits.
 const E164 = /^\+[1-9]\d{1,14}$/;
 const FAIL_MESSAGE = 'Local endpoint configured to fail delivery to this destination';
+// The services spoken in the AWS JSON 1.1 protocol (X-Amz-Target), the others in awsQuery.
+const JSON_SERVICES = new Set(['kms', 'events']);
 
 class AwsError extends Error {
   code: string;
@@ -85,6 +110,11 @@ interface State {
   emails: Map<string, EmailMessage>;
   rootKey: Buffer;
   keys: Map<string, Buffer>;
+  buses: Set<string>;
+  events: BusEvent[];
+  /** `POST /_local/fail-events` rules: entries left to fail, per user id ('*': any entry). */
+  failEvents: Map<string, number>;
+  failedEvents: number;
 }
 
 export async function startAwsEndpoints(options: AwsEndpointsOptions = {}): Promise<AwsEndpoints> {
@@ -97,6 +127,10 @@ export async function startAwsEndpoints(options: AwsEndpointsOptions = {}): Prom
     emails: new Map(),
     rootKey: await loadRootKey(options.dataDir),
     keys: new Map(),
+    buses: new Set(['default', ...(options.eventBuses ?? [])]),
+    events: [],
+    failEvents: new Map(),
+    failedEvents: 0,
   };
   const server = createServer((req, res) => {
     handle(state, req)
@@ -127,6 +161,10 @@ export async function startAwsEndpoints(options: AwsEndpointsOptions = {}): Prom
     setFailDestinations: (list) => {
       state.fail = failSet(list);
     },
+    events: () => state.events.map((e) => structuredClone(e)),
+    createEventBus: (name) => {
+      state.buses.add(name);
+    },
   };
 }
 
@@ -144,7 +182,7 @@ async function handle(state: State, req: IncomingMessage): Promise<Reply> {
   if (url.pathname.startsWith('/_local/')) return testHooks(state, req.method ?? 'GET', url, body);
   const scope = credentialScope(req, url);
   // Without a scope the protocol can still be told apart: only awsJson requests carry X-Amz-Target.
-  const isJson = scope ? scope.service === 'kms' : req.headers['x-amz-target'] !== undefined;
+  const isJson = scope ? JSON_SERVICES.has(scope.service) : req.headers['x-amz-target'] !== undefined;
   const ns = scope?.service === 'ses' || scope?.service === 'email' ? SES_NS : SNS_NS;
   const fail = (err: AwsError) => (isJson ? jsonError(err) : xmlError(err, ns));
   if (!scope) {
@@ -165,6 +203,8 @@ async function handle(state: State, req: IncomingMessage): Promise<Reply> {
         return ses(state, region, queryParams(url, body));
       case 'kms':
         return kms(state, region, String(req.headers['x-amz-target'] ?? ''), body);
+      case 'events':
+        return eventBridge(state, region, String(req.headers['x-amz-target'] ?? ''), body);
       default:
         throw new AwsError('UnknownService', `Service '${scope.service}' is not provided by this endpoint`);
     }
@@ -621,6 +661,156 @@ async function loadRootKey(dataDir: string | undefined): Promise<Buffer> {
   return key;
 }
 
+// ---------------------------------------------------------------- EventBridge
+
+// PutEvents quotas: 10 entries and 256 KB a request, counted as EventBridge counts entry sizes.
+const MAX_PUT_ENTRIES = 10;
+const MAX_PUT_BYTES = 256 * 1024;
+
+function eventBridge(state: State, region: string, target: string, body: string): Reply {
+  const [prefix, operation] = target.split('.');
+  const input = jsonObject(body);
+  if (prefix !== 'AWSEvents') throw new AwsError('UnknownOperationException', `Unknown target ${target}`);
+  switch (operation) {
+    case 'PutEvents':
+      return jsonReply(200, putEvents(state, region, input));
+    case 'CreateEventBus': {
+      const name = input.Name;
+      if (typeof name !== 'string' || !/^[A-Za-z0-9._\-/]{1,256}$/.test(name)) {
+        throw new AwsError('ValidationException', 'Name must be 1 to 256 of A-Z a-z 0-9 . _ - /');
+      }
+      if (state.buses.has(name)) {
+        throw new AwsError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
+      }
+      state.buses.add(name);
+      return jsonReply(200, { EventBusArn: busArn(region, name) });
+    }
+    case 'DescribeEventBus': {
+      const name = busName(input.Name);
+      if (!state.buses.has(name)) {
+        throw new AwsError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+      }
+      return jsonReply(200, { Name: name, Arn: busArn(region, name) });
+    }
+    default:
+      throw new AwsError(
+        'UnknownOperationException',
+        `Operation ${operation ?? ''} is not supported locally`,
+      );
+  }
+}
+
+const busArn = (region: string, name: string) => `arn:aws:events:${region}:${ACCOUNT_ID}:event-bus/${name}`;
+
+/** A bus named by name or by ARN (`arn:aws:events:<region>:<account>:event-bus/<name>`); none is `default`. */
+function busName(value: unknown): string {
+  if (typeof value !== 'string' || value === '') return 'default';
+  return /^arn:aws[\w-]*:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(value)?.[1] ?? value;
+}
+
+function putEntrySize(entry: Record<string, unknown>): number {
+  const text = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+  const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
+  return (
+    (entry.Time !== undefined ? 14 : 0) +
+    text(entry.Source) +
+    text(entry.DetailType) +
+    text(entry.Detail) +
+    resources.reduce((sum: number, r) => sum + text(r), 0)
+  );
+}
+
+type PutResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+function putEvents(state: State, region: string, input: Record<string, unknown>) {
+  const entries = input.Entries;
+  if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_PUT_ENTRIES) {
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_PUT_ENTRIES}`,
+    );
+  }
+  const objects = entries.map((entry) =>
+    typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+      ? (entry as Record<string, unknown>)
+      : {},
+  );
+  if (objects.reduce((sum, entry) => sum + putEntrySize(entry), 0) > MAX_PUT_BYTES) {
+    throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
+  }
+  const results = objects.map((entry) => putEntry(state, region, entry));
+  return { FailedEntryCount: results.filter((r) => !('EventId' in r)).length, Entries: results };
+}
+
+function putEntry(state: State, region: string, entry: Record<string, unknown>): PutResult {
+  const invalid = (name: string) => ({
+    ErrorCode: 'InvalidArgument',
+    ErrorMessage: `Parameter ${name} is not valid. Reason: ${name} is a required argument.`,
+  });
+  const bus = busName(entry.EventBusName);
+  if (!state.buses.has(bus)) {
+    return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
+  }
+  for (const name of ['Source', 'DetailType', 'Detail'] as const) {
+    if (typeof entry[name] !== 'string' || entry[name] === '') return invalid(name);
+  }
+  let detail: unknown;
+  try {
+    detail = JSON.parse(entry.Detail as string);
+  } catch {
+    detail = undefined;
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  }
+  if (takeEventFailure(state, (detail as { userId?: unknown }).userId)) {
+    return { ErrorCode: 'InternalFailure', ErrorMessage: 'Local endpoint configured to fail this entry' };
+  }
+  // awsJson sends timestamps as epoch seconds; EventBridge events carry seconds-precision UTC.
+  const seconds = typeof entry.Time === 'number' ? entry.Time : Date.now() / 1000;
+  const event: BusEvent = {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': entry.DetailType as string,
+    source: entry.Source as string,
+    account: ACCOUNT_ID,
+    time: `${new Date(Math.floor(seconds) * 1000).toISOString().slice(0, 19)}Z`,
+    region,
+    resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
+    detail,
+    eventBusName: bus,
+  };
+  state.events.push(event);
+  state.log(`[local event] ${bus}: ${event.source} "${event['detail-type']}" ${event.id}`);
+  return { EventId: event.id };
+}
+
+/** Whether a `fail-events` rule (for this user id, or for any entry) takes this entry; counts it down. */
+function takeEventFailure(state: State, userId: unknown): boolean {
+  for (const key of [typeof userId === 'string' ? userId : undefined, '*']) {
+    const left = key === undefined ? 0 : (state.failEvents.get(key) ?? 0);
+    if (key === undefined || left <= 0) continue;
+    if (left === 1) state.failEvents.delete(key);
+    else state.failEvents.set(key, left - 1);
+    state.failedEvents += 1;
+    return true;
+  }
+  return false;
+}
+
+function jsonObject(body: string): Record<string, unknown> {
+  let input: unknown;
+  try {
+    input = JSON.parse(body || '{}');
+  } catch {
+    throw new AwsError('SerializationException', 'Request body is not valid JSON');
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new AwsError('SerializationException', 'Request body must be a JSON object');
+  }
+  return input as Record<string, unknown>;
+}
+
 // ---------------------------------------------------------------- LocalStack-compatible inspection
 
 function inspect(state: State, method: string, url: URL): Reply {
@@ -675,7 +865,10 @@ function inspect(state: State, method: string, url: URL): Reply {
  * unique names and put the previous list back afterwards.
  */
 function testHooks(state: State, method: string, url: URL, body: string | undefined): Reply {
-  if (url.pathname.replace(/\/+$/, '') !== '/_local/fail-destinations') {
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/_local/events') return busEvents(state, method, url);
+  if (path === '/_local/fail-events') return failEvents(state, method, url, body);
+  if (path !== '/_local/fail-destinations') {
     return json(404, { error: `No local endpoint for ${method} ${url.pathname}` });
   }
   if (method === 'POST') {
@@ -694,6 +887,56 @@ function testHooks(state: State, method: string, url: URL, body: string | undefi
     return json(405, { error: `No local endpoint for ${method} ${url.pathname}` });
   }
   return json(200, { destinations: [...state.fail] });
+}
+
+/**
+ * `GET /_local/events` lists every entry put on a bus of this endpoint, oldest first, as
+ * `{ events: BusEvent[] }` (the EventBridge event envelope with `detail` parsed, plus
+ * `eventBusName`); `?detail-type=`, `?source=` and `?bus=` filter it. `DELETE` empties it.
+ * The local stand-in for a rule that sends the bus to a log group.
+ */
+function busEvents(state: State, method: string, url: URL): Reply {
+  if (method === 'DELETE') {
+    state.events = [];
+    return { status: 204, headers: {}, body: '' };
+  }
+  if (method !== 'GET') return json(405, { error: `No local endpoint for ${method} ${url.pathname}` });
+  const q = url.searchParams;
+  const events = state.events.filter(
+    (e) =>
+      (!q.get('detail-type') || e['detail-type'] === q.get('detail-type')) &&
+      (!q.get('source') || e.source === q.get('source')) &&
+      (!q.get('bus') || e.eventBusName === q.get('bus')),
+  );
+  return json(200, { events });
+}
+
+/**
+ * `POST /_local/fail-events`, body `{ "count": N, "userId"?: "<id>" }`: the next N PutEvents
+ * entries (whose `detail.userId` is that id, when given) fail with `InternalFailure`, as
+ * EventBridge reports a failed entry (`FailedEntryCount` and the entry's `ErrorCode`). A count
+ * of 0 removes the rule. `GET` shows the rules left and how many entries were failed so far.
+ * Rules by user id let test files that share this endpoint fail only their own events.
+ */
+function failEvents(state: State, method: string, url: URL, body: string | undefined): Reply {
+  if (method === 'POST') {
+    let input: { count?: unknown; userId?: unknown } | undefined;
+    try {
+      input = JSON.parse(body ?? '') as typeof input;
+    } catch {
+      input = undefined;
+    }
+    const count = input?.count;
+    const userId = input?.userId ?? '*';
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || typeof userId !== 'string') {
+      return json(400, { error: 'Expected a JSON body { "count": integer >= 0, "userId"?: string }' });
+    }
+    if (count === 0) state.failEvents.delete(userId);
+    else state.failEvents.set(userId, count);
+  } else if (method !== 'GET') {
+    return json(405, { error: `No local endpoint for ${method} ${url.pathname}` });
+  }
+  return json(200, { rules: Object.fromEntries(state.failEvents), failed: state.failedEvents });
 }
 
 function json(status: number, value: unknown): Reply {

@@ -9,6 +9,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput, tableDefinition } from '../../shared/db/table.ts';
@@ -169,20 +170,61 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates the table from the shared definition when it is missing (a kept database has it). */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table from the shared definition when it is missing (a kept database has it). A
+ * kept table from before the stream existed gets it; either way the answer is the stream's ARN.
+ */
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+): Promise<{
+  streamArn: string /** The stream is new: it holds every change of the table. */;
+  fresh: boolean;
+}> {
   const client = localClient(endpoint);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    let table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const wanted = tableDefinition.stream;
+    let fresh = false;
+    if (!table?.StreamSpecification?.StreamEnabled || table.StreamSpecification.StreamViewType !== wanted) {
+      // A view type is changed by switching the stream off, then on (one UpdateTable each).
+      if (table?.StreamSpecification?.StreamEnabled) {
+        await client.send(
+          new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
+        );
+      }
+      table = (
+        await client.send(
+          new UpdateTableCommand({
+            TableName: tableName,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: wanted },
+          }),
+        )
+      ).TableDescription;
+      fresh = true;
+    }
+    return { streamArn: streamArnOf(table?.LatestStreamArn, tableName), fresh };
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+  } finally {
+    client.destroy();
   }
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
-    }),
-  );
+  const created = localClient(endpoint);
+  try {
+    const out = await created.send(new CreateTableCommand(createTableInput(tableName)));
+    await created.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+      }),
+    );
+    return { streamArn: streamArnOf(out.TableDescription?.LatestStreamArn, tableName), fresh: true };
+  } finally {
+    created.destroy();
+  }
+}
+
+function streamArnOf(arn: string | undefined, tableName: string): string {
+  if (!arn) throw new Error(`DynamoDB Local gave table ${tableName} no stream`);
+  return arn;
 }

@@ -3,9 +3,11 @@ import { localTableName } from '../../shared/db/table.ts';
 import { type AwsEndpoints, startAwsEndpoints } from './aws-endpoints.ts';
 import { ensureTable, type LocalDynamoDb, startDynamoDb } from './dynamodb.ts';
 import { type ApiKind, type ApiServer, startApiServer } from './server.ts';
+import { loadWorker, type StreamPoller, startStreamPoller, streamWorkers } from './streams.ts';
 
 /**
- * The whole service on one machine: DynamoDB Local, the SNS/SES/KMS endpoints and the API.
+ * The whole service on one machine: DynamoDB Local, the SNS/SES/KMS/EventBridge endpoints, the
+ * API, and the table-stream workers (polled as Lambda's event source mapping would).
  * It only sets the environment that the CDK stack sets in AWS, plus `AWS_ENDPOINT_URL_*`,
  * which the SDK clients honour by themselves: the handlers and shared code run unmodified.
  */
@@ -32,6 +34,8 @@ export interface Runtime {
   api: ApiKind;
   /** The `cdk.out` folder whose bundles run, when not the source. */
   bundles?: string;
+  /** One poller per table-stream worker (functions/workers.ts), by worker name. */
+  streams: Map<string, StreamPoller>;
   stop(): Promise<void>;
 }
 
@@ -47,9 +51,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     });
     started.push(dynamo);
     const failDestinations = (process.env.LOCAL_FAIL_DESTINATIONS ?? '').split(',').filter(Boolean);
+    // The bus the stack creates in AWS; here the EventBridge endpoint knows it from the start.
+    const eventBusName = process.env.EVENT_BUS_NAME ?? 'serverless-mfa-local';
     const aws = await startAwsEndpoints({
       port: options.awsPort,
       failDestinations,
+      eventBuses: [eventBusName],
       ...(options.dataDir ? { dataDir: join(options.dataDir, 'kms') } : {}),
       ...(options.quiet ? { log: () => {} } : {}),
     });
@@ -67,6 +74,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       AWS_ENDPOINT_URL_SNS: aws.url,
       AWS_ENDPOINT_URL_SES: aws.url,
       AWS_ENDPOINT_URL_KMS: aws.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+      EVENT_BUS_NAME: eventBusName,
       TABLE_NAME: process.env.TABLE_NAME ?? localTableName,
       KMS_KEY_ID: process.env.KMS_KEY_ID ?? 'alias/serverless-mfa-local',
       SES_SENDER: process.env.SES_SENDER ?? 'no-reply@mfa.localhost',
@@ -76,15 +85,30 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     };
     Object.assign(process.env, env);
-    await ensureTable(dynamo.endpoint, env.TABLE_NAME as string);
+    const stream = await ensureTable(dynamo.endpoint, env.TABLE_NAME as string);
 
     const api: ApiServer = await startApiServer({
       port: options.apiPort,
       allowedOrigins: (process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
       api: options.api ?? 'http',
       ...(options.bundles ? { bundles: options.bundles } : {}),
+      awsUrl: aws.url,
     });
     started.push(api);
+    const streams = new Map<string, StreamPoller>();
+    for (const worker of streamWorkers) {
+      const poller = startStreamPoller({
+        endpoint: dynamo.endpoint,
+        streamArn: stream.streamArn,
+        name: worker.name,
+        handler: await loadWorker(worker, options.bundles),
+        // A kept table's events were published by the run that wrote them; a new stream has them all.
+        startingPosition: stream.fresh ? 'TRIM_HORIZON' : 'LATEST',
+        ...(options.quiet ? { log: () => {} } : {}),
+      });
+      streams.set(worker.name, poller);
+      started.push(poller);
+    }
     return {
       apiUrl: api.url,
       awsUrl: aws.url,
@@ -93,6 +117,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       aws,
       api: options.api ?? 'http',
       ...(options.bundles ? { bundles: options.bundles } : {}),
+      streams,
       stop: () => stopAll(started),
     };
   } catch (error) {

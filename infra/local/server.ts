@@ -387,12 +387,36 @@ interface ServeOptions {
   allowedOrigins: readonly string[];
   api: ApiKind;
   load: HandlerLoader;
+  awsUrl: string | undefined;
+}
+
+/**
+ * `GET /_local/events` on the API's port too: what the local AWS endpoints captured on the
+ * EventBridge bus, so `curl localhost:3000/_local/events` shows the security events of a flow
+ * just clicked through. Not a route: API Gateway has no such path, and the handlers never see it.
+ */
+async function localEvents(url: URL, response: ServerResponse, awsUrl: string): Promise<void> {
+  const answer = await fetch(`${awsUrl}/_local/events${url.search}`);
+  send(
+    response,
+    answer.status,
+    { 'content-type': answer.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' },
+    Buffer.from(await answer.arrayBuffer()),
+  );
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: ServeOptions) {
   const { allowedOrigins } = options;
   if (corsPreflight(request, response, allowedOrigins)) return;
   const url = URL.parse(request.url ?? '/', 'http://localhost');
+  if (
+    url &&
+    options.awsUrl &&
+    request.method === 'GET' &&
+    url.pathname.replace(/\/+$/, '') === '/_local/events'
+  ) {
+    return localEvents(url, response, options.awsUrl);
+  }
   const found = url && match(request.method ?? 'GET', url.pathname);
   if (!url || !found) {
     if (url && request.method === 'GET' && serveStatic(url, response)) return;
@@ -429,11 +453,14 @@ export async function startApiServer(options: {
   api?: ApiKind;
   /** A `cdk.out` folder: serve its synthesized bundles instead of the source modules. */
   bundles?: string;
+  /** The local AWS endpoints: `GET /_local/events` is answered from there. */
+  awsUrl?: string;
 }): Promise<ApiServer> {
   const serve: ServeOptions = {
     allowedOrigins: options.allowedOrigins,
     api: options.api ?? 'http',
     load: options.bundles ? bundledHandlers(options.bundles) : sourceHandlers,
+    awsUrl: options.awsUrl,
   };
   const server: Server = createServer((request, response) => {
     handle(request, response, serve).catch((error: unknown) => {

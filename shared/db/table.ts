@@ -8,6 +8,12 @@ export const tableDefinition = {
   sortKey: 'sk',
   /** Epoch seconds. DynamoDB deletes expired items within ~2 days: housekeeping only; every read checks `expiresAt` itself. */
   ttlAttribute: 'ttl',
+  /**
+   * The table's change stream, new images only: the `publishEvents` worker (functions/workers.ts)
+   * reads inserted `EVENT#` items from it and puts them on the EventBridge bus, so a request never
+   * waits for EventBridge and an event committed with its change cannot go unpublished.
+   */
+  stream: 'NEW_IMAGE',
 } as const;
 
 /** Local default name; in AWS the stack generates the name and passes it as TABLE_NAME. */
@@ -26,5 +32,6 @@ export function createTableInput(tableName: string) {
       { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' as const },
     ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.stream },
   };
 }

@@ -1,0 +1,216 @@
+import * as z from 'zod';
+import type { EventType } from '../db/events.ts';
+import type { FactorType } from '../db/factors.ts';
+import type { Role } from '../db/orgs.ts';
+import type { Method } from '../mfa/proof.ts';
+
+/**
+ * The security events on the EventBridge bus: `source` is always `serverless-mfa`, the
+ * `detail-type` names the event type (table below), and `detail` is the event as the table
+ * recorded it, minus anything secret. This module is the one definition of `detail`: the
+ * publisher parses every event with it before it leaves, and `docs/security-events.schema.json`
+ * is generated from it (`node shared/events/write-schema.ts`; a unit test keeps the file current).
+ *
+ * Only type imports here: the publishing Lambda bundles this module and stays free of the
+ * repositories and their clients.
+ */
+export const EVENT_SOURCE = 'serverless-mfa';
+
+/**
+ * EventBridge `detail-type` per event type: human-readable, as AWS's own events are
+ * (`EC2 Instance State-change Notification`), so rules read well; the dotted `type` stays in
+ * `detail.type` for code. `satisfies` makes a missing or unknown event type a compile error.
+ */
+export const EVENT_DETAIL_TYPES = {
+  'user.created': 'User Created',
+  'password.reset': 'Password Reset',
+  'password.changed': 'Password Changed',
+  'account.reported': 'Account Reported',
+  'session.created': 'Session Created',
+  'mfa.challenge_sent': 'MFA Challenge Sent',
+  'mfa.verified': 'MFA Verified',
+  'mfa.failed': 'MFA Failed',
+  'mfa.locked': 'MFA Locked',
+  'password.locked': 'Password Locked',
+  'factor.added': 'MFA Factor Added',
+  'factor.activated': 'MFA Factor Activated',
+  'factor.removed': 'MFA Factor Removed',
+  'factor.replaced': 'MFA Factor Replaced',
+  'factor.renamed': 'MFA Factor Renamed',
+  'recovery_codes.generated': 'Recovery Codes Generated',
+  'recovery_code.used': 'Recovery Code Used',
+  'device.remembered': 'Trusted Device Remembered',
+  'device.revoked': 'Trusted Device Revoked',
+  'mfa.reset': 'MFA Reset By Admin',
+  'org.policy_changed': 'Organization MFA Policy Changed',
+  'org.member_invited': 'Organization Member Invited',
+  'org.invitation_revoked': 'Organization Invitation Revoked',
+  'org.action_refused': 'Organization Action Refused',
+  'org.member_added': 'Organization Member Added',
+} as const satisfies Record<EventType, string>;
+
+export type DetailType = (typeof EVENT_DETAIL_TYPES)[EventType];
+
+/** The event types in the order of the table above (the same set as `EVENT_TYPES`). */
+export const PUBLISHED_TYPES = Object.keys(EVENT_DETAIL_TYPES) as EventType[];
+
+// Copies of enums defined beside the code that owns them; the checks below fail to compile
+// when one side changes without the other (a value import would pull that code into the bundle).
+const FACTOR_TYPES = ['totp', 'sms', 'email'] as const;
+const METHODS = ['otp', 'sms', 'email', 'recovery'] as const;
+const ROLES = ['owner', 'admin', 'member'] as const;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const enumsMatch: [
+  Same<(typeof FACTOR_TYPES)[number], FactorType>,
+  Same<(typeof METHODS)[number], Method>,
+  Same<(typeof ROLES)[number], Role>,
+] = [true, true, true];
+void enumsMatch;
+
+const ulid = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID')
+  .meta({ id: 'Ulid' });
+const id = z.string().min(1).max(64).meta({ id: 'Id' });
+const at = z.iso.datetime().meta({ id: 'Timestamp', description: 'ISO 8601, UTC.' });
+const factorType = z.enum(FACTOR_TYPES);
+const role = z.enum(ROLES);
+const count = z.number().int().min(0);
+const maskedEmail = z
+  .string()
+  .regex(/^[^@]*\*\*\*[^@]?@[^@]+$/, 'a masked address')
+  .meta({
+    id: 'MaskedEmail',
+    description: 'Masked as `c***e@example.com`: first and last character of the local part.',
+  });
+const label = z.string().max(64).meta({
+  id: 'FactorLabel',
+  description: 'The label the user gave the factor; runs of digits that could be a phone number are masked.',
+});
+const policy = z
+  .object({
+    mode: z.enum(['off', 'optional', 'required']),
+    allowedFactorTypes: z.array(factorType),
+    rememberDeviceDays: count,
+    graceDays: count,
+    requiredSince: at.optional(),
+  })
+  .meta({ id: 'MfaPolicy' });
+const none = z.object({});
+const factor = { factorId: ulid, type: factorType };
+
+/**
+ * `details` per event type, as the callers of `eventPuts`/`recordEvent` write them. Unknown keys
+ * are dropped before publishing, so a field added to an event later stays off the bus until it
+ * is described here (and checked not to be secret). Never: codes, tokens, digests, secrets, full
+ * phone numbers or full email addresses.
+ */
+export const EVENT_DETAILS = {
+  'user.created': none,
+  'password.reset': none,
+  'password.changed': none,
+  'account.reported': none,
+  'session.created': z.object({
+    aal: z.union([z.literal(1), z.literal(2)]),
+    amr: z.array(z.string().regex(/^[a-z]{2,16}$/)).meta({ description: 'RFC 8176 method names.' }),
+  }),
+  'mfa.challenge_sent': z.object({ factorId: ulid, factorType }),
+  'mfa.verified': z.object({ method: z.enum(METHODS), factorId: ulid.optional() }),
+  'mfa.failed': z.object({ method: z.enum(['code', 'recovery']).optional() }),
+  'mfa.locked': z.object({ until: at }),
+  'password.locked': z.object({ until: at }),
+  'factor.added': z.object(factor),
+  'factor.activated': z.object(factor),
+  'factor.removed': z.object(factor),
+  'factor.replaced': z.object({ ...factor, replacedFactorId: ulid }),
+  'factor.renamed': z.object({ ...factor, from: label, to: label }),
+  'recovery_codes.generated': none,
+  'recovery_code.used': z.object({ remaining: count }),
+  'device.remembered': z.object({ deviceId: ulid }),
+  'device.revoked': z.object({ deviceId: ulid }),
+  'mfa.reset': z.object({
+    factorsRemoved: count,
+    devicesRemoved: count,
+    sessionsRevoked: count,
+    bulk: z.literal(true).optional(),
+  }),
+  'org.policy_changed': z.object({ from: policy, to: policy }),
+  'org.member_invited': z.object({ email: maskedEmail, role }),
+  'org.invitation_revoked': z.object({ email: maskedEmail }),
+  'org.action_refused': z.object({
+    action: z.string().max(64),
+    reason: z.string().max(256),
+    targetUserId: id.optional(),
+    targetEmail: maskedEmail.optional(),
+  }),
+  'org.member_added': z.object({ role }),
+} as const satisfies Record<EventType, z.ZodObject>;
+
+/** Fields of `details` holding an email address: masked before publishing. */
+export const EMAIL_FIELDS: readonly string[] = ['email', 'targetEmail'];
+/** Fields of `details` holding text a user chose: digit runs in them are masked before publishing. */
+export const FREE_TEXT_FIELDS: readonly string[] = ['from', 'to'];
+
+const DEDUPE =
+  'Delivery is at least once: the same event can arrive more than once (retries of the table ' +
+  'stream or of PutEvents); consumers de-duplicate by `id`, which is unique per event.';
+
+function detailSchema<T extends EventType>(type: T) {
+  return z
+    .object({
+      id: z
+        .string()
+        .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)
+        .meta({ description: `The event id (a ULID, sorts by time). ${DEDUPE}` }),
+      type: z.literal(type),
+      at,
+      userId: id.describe('The account the event is about.'),
+      actorId: id.describe('Who did it: the user, or the admin acting on them.'),
+      orgId: id.optional().describe('The organisation, when the event concerns one.'),
+      ip: z.string().max(64).nullable(),
+      userAgent: z.string().max(256).nullable(),
+      details: EVENT_DETAILS[type],
+    })
+    .meta({ title: EVENT_DETAIL_TYPES[type], description: `detail-type "${EVENT_DETAIL_TYPES[type]}".` });
+}
+
+type DetailSchemas = { [T in EventType]: ReturnType<typeof detailSchema<T>> };
+
+/** The zod schema of `detail`, per event type. */
+export const DETAIL_SCHEMAS = Object.fromEntries(
+  PUBLISHED_TYPES.map((type) => [type, detailSchema(type)]),
+) as DetailSchemas;
+
+export type EventDetail = z.infer<DetailSchemas[EventType]>;
+
+/** `detail` of any security event: a union discriminated by `type`. */
+export const eventDetail = z
+  .discriminatedUnion(
+    'type',
+    PUBLISHED_TYPES.map((type) => DETAIL_SCHEMAS[type]) as unknown as [
+      DetailSchemas[EventType],
+      ...DetailSchemas[EventType][],
+    ],
+  )
+  .meta({
+    title: 'Serverless MFA security event detail',
+    description:
+      `The \`detail\` of the events Serverless MFA puts on its EventBridge bus (source "${EVENT_SOURCE}"); ` +
+      `\`type\` tells the variant and \`detail-type\` names it. ${DEDUPE}`,
+  });
+
+/**
+ * The JSON Schema (draft 2020-12) of `detail`: of every event, or of one event type. What
+ * `docs/security-events.schema.json` holds, with each event type's detail-type as its title.
+ */
+export function eventDetailJsonSchema(type?: EventType): Record<string, unknown> {
+  const schema = z.toJSONSchema(type ? DETAIL_SCHEMAS[type] : eventDetail, {
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
+  if (type) return schema;
+  return {
+    ...schema,
+    'x-source': EVENT_SOURCE,
+    'x-detail-types': EVENT_DETAIL_TYPES,
+  };
+}
