@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EVENT_TYPES } from '../../shared/db/event-types.ts';
 import { chosenName, tokenPair } from '../../shared/http/schemas.ts';
 import { otpCode, recoveryCode, verification } from '../../shared/mfa/schemas.ts';
 
@@ -160,9 +161,15 @@ export const eventsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
+/** What happened: one of `EVENT_TYPES`, an enum (`EventType`) in the OpenAPI document. */
+export const eventType = z.enum(EVENT_TYPES).meta({
+  id: 'EventType',
+  description: 'What happened. New types may be added: show an unknown one as it is.',
+});
+
 export const event = z.object({
   id: z.string(),
-  type: z.string(),
+  type: eventType,
   at: z.string(),
   actorId: z.string(),
   userId: z.string(),

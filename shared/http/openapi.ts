@@ -1,20 +1,59 @@
+import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
-import { errorCatalogue } from './errors.ts';
+import { type ErrorCode, errorCatalogue } from './errors.ts';
 import type { Route } from './route.ts';
 import { errorBody } from './schemas.ts';
 
 /**
+ * Every code of the catalogue, as one enum: clients (the web client's generated types) can
+ * switch over the codes, and a code added to the catalogue reaches the document by itself.
+ */
+const errorCode = z
+  .enum(Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]])
+  .meta({ id: 'ErrorCode', description: 'Stable machine-readable code from the catalogue.' });
+
+const errorDocument = errorBody
+  .extend({ error: errorBody.shape.error.extend({ code: errorCode }) })
+  .describe(errorBody.description ?? '');
+
+/** A schema named with zod's `.meta({ id })` is one component, referenced wherever it is used. */
+const COMPONENT_REF = '#/components/schemas/';
+
+/**
  * OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits directly. Requests keep
  * `additionalProperties: false` (unknown fields are refused); responses drop it, because the
- * contract lets the service add fields and clients must tolerate them.
+ * contract lets the service add fields and clients must tolerate them. Named schemas (zod puts
+ * them in `$defs`) move to `components`: a `$ref` inside an OpenAPI document resolves from its
+ * root, where `#/$defs` does not exist.
  */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    io,
-    unrepresentable: 'any',
-  });
+function jsonSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  components: Record<string, unknown>,
+): Record<string, unknown> {
+  const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+  const { $schema: _ignored, $defs, ...rest } = componentRefs(converted) as Record<string, unknown>;
+  for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) {
+    const shaped = io === 'output' ? openEnded(definition) : definition;
+    if (id in components && !isDeepStrictEqual(components[id], shaped)) {
+      throw new Error(`Schema ${id} converts differently in two places (request and response?)`);
+    }
+    components[id] = shaped;
+  }
   return io === 'output' ? (openEnded(rest) as Record<string, unknown>) : rest;
+}
+
+function componentRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(componentRefs);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
+        ? COMPONENT_REF + value.slice('#/$defs/'.length)
+        : componentRefs(value),
+    ]),
+  );
 }
 
 function openEnded(node: unknown): unknown {
@@ -27,13 +66,13 @@ function openEnded(node: unknown): unknown {
   );
 }
 
-function parameters(route: Route) {
+function parameters(route: Route, components: Record<string, unknown>) {
   const out: Record<string, unknown>[] = [];
   for (const match of route.path.matchAll(/\{(\w+)\}/g)) {
     out.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
   }
   if (route.query) {
-    const schema = jsonSchema(route.query, 'input') as {
+    const schema = jsonSchema(route.query, 'input', components) as {
       properties?: Record<string, unknown>;
       required?: string[];
     };
@@ -87,12 +126,14 @@ function errorResponses(route: Route): Record<string, unknown> {
 
 export function openApiDocument(routes: readonly (Route & { name: string })[]) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: Record<string, unknown> = {};
+  schemas.Error = jsonSchema(errorDocument, 'output', schemas);
   for (const route of routes) {
     const operation: Record<string, unknown> = {
       operationId: route.name,
       summary: route.summary,
       security: security(route),
-      parameters: parameters(route),
+      parameters: parameters(route, schemas),
       responses: {
         ...Object.fromEntries(
           Object.entries(route.responses).map(([status, spec]) => [
@@ -100,7 +141,7 @@ export function openApiDocument(routes: readonly (Route & { name: string })[]) {
             {
               description: spec.description,
               ...(spec.schema
-                ? { content: { 'application/json': { schema: jsonSchema(spec.schema, 'output') } } }
+                ? { content: { 'application/json': { schema: jsonSchema(spec.schema, 'output', schemas) } } }
                 : {}),
             },
           ]),
@@ -112,7 +153,7 @@ export function openApiDocument(routes: readonly (Route & { name: string })[]) {
       operation.requestBody = {
         // A body the schema accepts as absent (e.g. DELETE with an optional verification).
         required: !route.body.safeParse(undefined).success,
-        content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+        content: { 'application/json': { schema: jsonSchema(route.body, 'input', schemas) } },
       };
     }
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
@@ -127,7 +168,9 @@ export function openApiDocument(routes: readonly (Route & { name: string })[]) {
     },
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorBody, 'output') },
+      // Sorted: the document (and the client types generated from it) does not depend on the order
+      // routes name their schemas in.
+      schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1))),
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/routes.ts';
+import { EVENT_TYPES } from '../../shared/db/events.ts';
+import { errorCatalogue } from '../../shared/http/errors.ts';
 import { openApiDocument } from '../../shared/http/openapi.ts';
 import { call } from '../support/api.ts';
 
@@ -131,6 +133,34 @@ describe('GET /v1/openapi.json', () => {
     expect(
       mine.responses['200'].content['application/json'].schema.properties.events.items.properties,
     ).not.toHaveProperty('actorEmail');
+  });
+
+  it('makes error codes and event types enums: one component each, referenced where they are used', () => {
+    const document = openApiDocument(routeList) as {
+      paths: Record<string, Record<string, any>>;
+      components: any;
+    };
+    const { schemas } = document.components;
+    expect(schemas.ErrorCode).toMatchObject({ type: 'string', enum: Object.keys(errorCatalogue) });
+    expect(schemas.Error.properties.error.properties.code).toEqual({
+      $ref: '#/components/schemas/ErrorCode',
+    });
+    expect(schemas.EventType).toMatchObject({ type: 'string', enum: [...EVENT_TYPES] });
+    const events = document.paths['/v1/orgs/{orgId}/events']?.get;
+    expect(
+      events.responses['200'].content['application/json'].schema.properties.events.items.properties.type,
+    ).toEqual({ $ref: '#/components/schemas/EventType' });
+    // Every reference resolves: named schemas live in components, never in a schema's own $defs.
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(schemas).toHaveProperty([ref?.slice('#/components/schemas/'.length) ?? '']);
+    }
+    // Each error answer still names the codes it can carry.
+    expect(document.paths['/v1/users']?.post.responses['400'].description).toBe(
+      'Error: invalid_json, invalid_request, password_too_weak',
+    );
   });
 
   it('marks bearer routes as secured and public ones as open', () => {

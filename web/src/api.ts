@@ -1,4 +1,5 @@
-import type { FactorType, Refreshed, Tokens } from './types.ts';
+import type { components } from './api-types.gen.ts';
+import type { ErrorCode, FactorType, Refreshed, Tokens } from './types.ts';
 
 /**
  * The HTTP client and the session. Where each credential lives, and why:
@@ -20,28 +21,27 @@ export interface Claims {
   role?: 'owner' | 'admin' | 'member';
   aal: 1 | 2;
   amr: string[];
-  scope: 'full' | 'mfa:enroll';
+  /** `aal1`, `aal1 aal2`, or `mfa:enroll` for an enrollment token. */
+  scope: string;
   /** When the session last proved a factor (or the password): step-up accepts a recent aal 2. */
   auth_time: number;
   exp: number;
 }
 
-interface ErrorBody {
-  code: string;
-  message: string;
-  attemptsRemaining?: number;
-  retryAfter?: number;
-  /** `code_invalid` of an authenticator code that was right for another time: the phone's clock is off. */
-  clockSkewSeconds?: number;
+/**
+ * The `error` of an error answer (OpenAPI `Error`), or one raised here: `network` (the service
+ * could not be reached), `code_not_sent` (a proof asked for before its code was sent).
+ */
+type ErrorBody = Omit<components['schemas']['Error']['error'], 'code'> & {
+  code: ErrorCode | 'network' | 'code_not_sent';
   /** `password_too_weak`: `too_short`, `too_long`, `common` or `context`. */
   reason?: string;
-  details?: { path: string; message: string }[];
-}
+};
 
 /** An answer of the API.md error catalogue (or `network` when the service could not be reached). */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorBody['code'];
   readonly body: ErrorBody;
 
   constructor(status: number, body: ErrorBody) {
@@ -114,7 +114,8 @@ export function endSession(): void {
   store(EMAIL_KEY, undefined);
 }
 
-export const signedIn = (): boolean => session?.claims.scope === 'full';
+const isAccess = (token: Claims | undefined): boolean => !!token && token.scope !== 'mfa:enroll';
+export const signedIn = (): boolean => isAccess(session?.claims);
 /** The enrollment an organisation requires is under way: the types it allows. */
 export const enrolling = (): FactorType[] | undefined =>
   session?.claims.scope === 'mfa:enroll' ? (session.allowed ?? ['totp', 'sms', 'email']) : undefined;
@@ -249,7 +250,7 @@ export function refreshSession(): Promise<Renewal> {
 
 /** After a reload: a refresh token in this tab's sessionStorage gives a new access token. */
 export async function restore(): Promise<Renewal> {
-  if (session) return session.claims.scope === 'full' ? 'authenticated' : 'enrollment';
+  if (session) return isAccess(session.claims) ? 'authenticated' : 'enrollment';
   return refreshSession();
 }
 
@@ -289,14 +290,10 @@ export async function api<T = undefined>(
     // Only `unauthorized` is about the token: `invalid_credentials` and `code_invalid` are 401s too.
     // No session any more: signed out here meanwhile, or another call already said it ended.
     if (!(error instanceof ApiError) || error.code !== 'unauthorized' || !used || !session) throw error;
-    if (used.claims.scope === 'full') {
+    if (isAccess(used.claims)) {
       // Another call may have refreshed meanwhile (or be refreshing); otherwise refresh now.
       const outcome: Renewal =
-        session === used
-          ? await refreshSession()
-          : session.claims.scope === 'full'
-            ? 'authenticated'
-            : 'enrollment';
+        session === used ? await refreshSession() : isAccess(session.claims) ? 'authenticated' : 'enrollment';
       if (outcome === 'authenticated') return parse<T>(await send(method, path, body, session?.accessToken));
       // 'enrollment': the enrollment screens are up already.
       if (outcome === 'ended' && announced !== used) {
