@@ -103,6 +103,9 @@ const props: MfaStackProps = {
   waf: flag('waf'),
   manageAccountSmsSettings: flag('manageAccountSmsSettings'),
   senderIdentity: optionalText('senderIdentity'),
+  eventBusName: optionalText('eventBusName'),
+  // On unless turned off: a key that never rotates is the one a leak keeps working with.
+  signingKeyRotation: optional('signingKeyRotation') === undefined || flag('signingKeyRotation'),
   settings: settings('settings'),
   smsBreaker:
     smsPerHour === undefined

@@ -38,4 +38,12 @@ export const localstackFreeTypes: readonly string[] = [
   'AWS::SES::EmailIdentity',
   'AWS::CloudWatch::Alarm',
   'AWS::CloudWatch::Dashboard',
+  // The event bus, the table stream's event source mapping and its dead-letter queue (with its
+  // TLS-only policy), the signing key rotation schedule: EventBridge, SQS, DynamoDB Streams and
+  // Lambda event source mappings are services of the free plan.
+  'AWS::Events::EventBus',
+  'AWS::Events::Rule',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::SQS::Queue',
+  'AWS::SQS::QueuePolicy',
 ];

@@ -1,4 +1,4 @@
-import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -14,10 +14,11 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
 import { type Channel, METRIC_SERVICE, type MetricName, metricNames } from '../../shared/metrics.ts';
 
 /**
- * The dashboard's widgets and the alarms on the EMF metrics of shared/metrics.ts. The stack
+ * The dashboard's widgets and the alarms on the EMF metrics of shared/metrics.ts. The service
  * keeps its own alarms (SMS spend at 50 % and 80 %, API 5xx, SMS breaker) and passes them in
  * to be shown beside these; every new alarm notifies the same actions.
  */
@@ -43,7 +44,7 @@ const PERIOD = Duration.minutes(5);
 
 export const metricNamespace = (stage: string) => `ServerlessMfa/${stage}`;
 
-export function observability(stack: Stack, props: ObservabilityProps): Alarm[] {
+export function observability(scope: Construct, props: ObservabilityProps): Alarm[] {
   const namespace = metricNamespace(props.stage);
   const metric = (name: MetricName, label?: string, extra: Record<string, string> = {}) =>
     new Metric({
@@ -56,8 +57,8 @@ export function observability(stack: Stack, props: ObservabilityProps): Alarm[] 
     });
   const perChannel = (name: MetricName, channel: Channel) => metric(name, channel, { channel });
 
-  // Every function of the stack publishes into the stage's namespace (shared/metrics.ts reads it).
-  for (const fn of stack.node.findAll().filter((node) => node instanceof NodejsFunction)) {
+  // Every function of the service publishes into the stage's namespace (shared/metrics.ts reads it).
+  for (const fn of scope.node.findAll().filter((node) => node instanceof NodejsFunction)) {
     fn.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', namespace);
     // `tracing: Tracing.ACTIVE` grants X-Ray's two write actions, which take no resource ARN.
     const tracing = (fn.node.defaultChild as CfnFunction).tracingConfig as { mode?: string } | undefined;
@@ -81,7 +82,7 @@ export function observability(stack: Stack, props: ObservabilityProps): Alarm[] 
     period: PERIOD,
   });
   const alarms = [
-    new Alarm(stack, 'DeliveryFailures', {
+    new Alarm(scope, 'DeliveryFailures', {
       alarmDescription: `SNS or SES refused ${DELIVERY_FAILURES_PER_5_MIN}+ codes or security emails in 5 minutes: users cannot sign in with SMS/email codes or are not told of account changes. Check the SES identity and sandbox, the SMS spend limit and the functions' "sms delivery failed" / "email delivery failed" logs.`,
       metric: deliveryFailures,
       threshold: DELIVERY_FAILURES_PER_5_MIN,
@@ -89,7 +90,7 @@ export function observability(stack: Stack, props: ObservabilityProps): Alarm[] 
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }),
-    new Alarm(stack, 'MfaLockSpike', {
+    new Alarm(scope, 'MfaLockSpike', {
       alarmDescription: `${MFA_LOCKS_PER_5_MIN}+ accounts had MFA locked in 5 minutes (10 wrong codes each): a guessing campaign against second factors, or a client that sends wrong codes. Look at the audit events mfa.failed / mfa.locked and the source addresses.`,
       // No label: a plain metric alarm, not a one-metric math expression.
       metric: metric(metricNames.mfaLocked),

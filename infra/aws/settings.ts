@@ -10,13 +10,15 @@ import { settingsSchema } from '../../shared/config.ts';
  */
 
 /** Set by the stack from the resources it creates; never by hand. */
-export const stackOwnedSettings = ['TABLE_NAME', 'KMS_KEY_ID'] as const;
+export const stackOwnedSettings = ['TABLE_NAME', 'KMS_KEY_ID', 'EVENT_BUS_NAME'] as const;
 
 /** A setting's value as JSON gives it: lists may be arrays or comma-separated text. */
 export type SettingValue = string | number | boolean | readonly string[];
 export type Settings = Readonly<Record<string, SettingValue>>;
 
-const settableSchema = settingsSchema.omit({ TABLE_NAME: true, KMS_KEY_ID: true }).strict();
+const settableSchema = settingsSchema
+  .omit({ TABLE_NAME: true, KMS_KEY_ID: true, EVENT_BUS_NAME: true })
+  .strict();
 
 /** The environment-variable text of a setting's value, as the functions will read it. */
 const asEnv = (value: unknown): unknown =>

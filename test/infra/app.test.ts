@@ -55,6 +55,24 @@ describe('CDK app', () => {
       expect(variables).toMatchObject({ CODE_TTL_SECONDS: '600', SMS_ALLOWED_COUNTRIES: 'NL,BE' });
   }, 60_000);
 
+  it('takes eventBusName and signingKeyRotation=false as -c text', () => {
+    const resources = (run: ReturnType<typeof runApp>) =>
+      Object.values(run.template().Resources) as { Type: string; Properties: any }[];
+    const byDefault = runApp({});
+    expect(byDefault.status).toBe(0);
+    expect(resources(byDefault).filter((r) => r.Type === 'AWS::Events::Rule')).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({ ScheduleExpression: 'rate(30 days)' }),
+      }),
+    ]);
+    const run = runApp({ eventBusName: 'acme-security-events', signingKeyRotation: 'false' });
+    expect(run.status).toBe(0);
+    expect(resources(run).filter((r) => r.Type === 'AWS::Events::Rule')).toEqual([]);
+    expect(resources(run).find((r) => r.Type === 'AWS::Events::EventBus')?.Properties.Name).toBe(
+      'acme-security-events',
+    );
+  }, 60_000);
+
   it.each([
     ['an unknown setting', { settings: '{"NOPE":1}' }, /settings\.NOPE is not a setting/],
     ['a bad value', { settings: '{"CODE_MAX_ATTEMPTS":"five"}' }, /settings\.CODE_MAX_ATTEMPTS/],
@@ -68,6 +86,8 @@ describe('CDK app', () => {
     ['settings that are no JSON', { settings: '{CODE_TTL_SECONDS:600}' }, /"settings" must be a JSON object/],
     ['an unknown API kind', { api: 'graphql' }, /api "graphql" must be http or rest/],
     ['a flag that is no boolean', { waf: 'yes' }, /"waf" must be true or false/],
+    ['a rotation flag that is no boolean', { signingKeyRotation: 'monthly' }, /"signingKeyRotation" must be/],
+    ['a bus name with a slash', { eventBusName: 'a/b' }, /eventBusName "a\/b"/],
   ])('fails synth on %s, naming it', (_, overrides, message) => {
     const run = runApp(overrides);
     expect(run.status).not.toBe(0);

@@ -1,10 +1,20 @@
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/routes.ts';
+import { workerList } from '../../functions/workers.ts';
 import { localstackFreeTypes } from '../../infra/aws/localstack-free-types.ts';
 import { pathRegex, wafGroups } from '../../infra/aws/waf.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
-import { build, functionFor, nagFindings, props, restMethodFor, restRouteKeys, synth } from './support.ts';
+import {
+  build,
+  functionFor,
+  nagFindings,
+  props,
+  restMethodFor,
+  restRouteKeys,
+  synth,
+  workerFunctionIds,
+} from './support.ts';
 
 /**
  * The two API front doors built from one route table (issue 12): `http` (HTTP API, payload 2.0)
@@ -40,9 +50,21 @@ describe('REST API (api=rest)', () => {
       targets.add(fnId);
     }
     expect(targets.size).toBe(routeList.length);
-    expect(Object.keys(rest.findResources('AWS::Lambda::Function')).sort()).toEqual([...targets].sort());
-    // API Gateway may invoke each function, only from its own method (no test-invoke grants).
-    expect(Object.keys(rest.findResources('AWS::Lambda::Permission'))).toHaveLength(routeList.length);
+    // The other functions are the workers (functions/workers.ts), which no request starts.
+    expect(Object.keys(rest.findResources('AWS::Lambda::Function')).sort()).toEqual(
+      [...targets, ...workerFunctionIds(rest)].sort(),
+    );
+    // API Gateway may invoke each function, only from its own method (no test-invoke grants);
+    // the one other invoke grant is EventBridge's, for the signing key rotation schedule.
+    const permissions = Object.values(rest.findResources('AWS::Lambda::Permission'));
+    expect(
+      permissions.filter((permission) => permission.Properties.Principal === 'apigateway.amazonaws.com'),
+    ).toHaveLength(routeList.length);
+    expect(
+      permissions
+        .filter((permission) => permission.Properties.Principal !== 'apigateway.amazonaws.com')
+        .map((permission) => permission.Properties.Principal),
+    ).toEqual(['events.amazonaws.com']);
   });
 
   it('answers CORS preflights on every route path with the HTTP API policy, only with origins set', () => {
@@ -348,7 +370,7 @@ describe('settings', () => {
     const env = functionEnv(
       synth({ settings: { CODE_TTL_SECONDS: 600, SERVICE_NAME: 'Acme ID', SMS_PER_HOUR: '50' } }),
     );
-    expect(env).toHaveLength(routeList.length);
+    expect(env).toHaveLength(routeList.length + workerList.length);
     for (const variables of env) {
       expect(variables).toMatchObject({
         CODE_TTL_SECONDS: '600',

@@ -4,11 +4,20 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { routeList, routes } from '../../functions/routes.ts';
+import { workerList } from '../../functions/workers.ts';
 import { kmsPurposes, type MfaStackProps, repoRoot } from '../../infra/aws/stack.ts';
 import { tableDefinition } from '../../shared/db/table.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
 import type { Permission, Route } from '../../shared/http/route.ts';
-import { build, functionFor, nagFindings, props, roleStatements, synth } from './support.ts';
+import {
+  build,
+  functionFor,
+  nagFindings,
+  props,
+  roleStatements,
+  synth,
+  workerFunctionIds,
+} from './support.ts';
 
 /**
  * What each permission of the route table may turn into, and nothing more: no Scan, batch,
@@ -26,6 +35,7 @@ const implied: Record<Permission, string[]> = {
   'kms:generateDataKey': ['kms:GenerateDataKey'],
   'sns:publish': ['sns:Publish'],
   'ses:send': ['ses:SendEmail', 'ses:SendRawEmail'],
+  'events:put': ['events:PutEvents'],
 };
 // Every function writes to its own log group, and only there.
 const logActions = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -68,6 +78,27 @@ describe('table', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
+  it('streams new images (the event publisher reads them)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+  });
+
+  it('keeps the logical ids it had before the stack became a construct (no replacement on update)', () => {
+    // MfaStack puts the service under the id `Default`, which CDK leaves out of logical ids: the
+    // table is `Table<hash>` as before, not `<service id>Table<hash>` (a new, empty table).
+    const before = {
+      'AWS::DynamoDB::Table': 'Table',
+      'AWS::KMS::Key': 'Key',
+      'AWS::ApiGatewayV2::Api': 'Api',
+    };
+    for (const [type, id] of Object.entries(before)) {
+      expect(Object.keys(template.findResources(type)), type).toEqual([
+        expect.stringMatching(new RegExp(`^${id}[0-9A-F]{8}$`)),
+      ]);
+    }
+  });
+
   it('is deleted with the stack, key included, when tableRetention is destroy', () => {
     const destroyed = synth({ tableRetention: 'destroy' });
     destroyed.hasResource('AWS::DynamoDB::Table', {
@@ -89,17 +120,20 @@ describe('KMS key', () => {
 });
 
 describe('functions', () => {
-  it('are exactly one per route, each behind its route key (plus the SMS settings provider when asked for)', () => {
+  it('are exactly one per route, each behind its route key, and one per worker (plus the SMS settings provider when asked for)', () => {
     const routeTargets = new Set(routeList.map((route) => functionFor(template, routeKey(route)).id));
     expect(routeTargets.size).toBe(routeList.length);
+    const workerIds = workerFunctionIds(template);
+    expect(new Set(workerIds).size).toBe(workerList.length);
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).sort()).toEqual(
-      [...routeTargets].sort(),
+      [...routeTargets, ...workerIds].sort(),
     );
 
     const managing = synth({ manageAccountSmsSettings: true });
     const provider = new Capture();
     managing.hasResourceProperties('Custom::AWS', { ServiceToken: { 'Fn::GetAtt': [provider, 'Arn'] } });
     const managingTargets = new Set(routeList.map((route) => functionFor(managing, routeKey(route)).id));
+    for (const id of workerFunctionIds(managing)) managingTargets.add(id);
     const others = Object.keys(managing.findResources('AWS::Lambda::Function')).filter(
       (id) => !managingTargets.has(id),
     );
@@ -289,8 +323,18 @@ describe('HTTP API', () => {
     });
   });
 
-  it('outputs the API URL, issuer, JWKS URL, table name, key ARN and dashboard URL', () => {
-    for (const output of ['ApiUrl', 'Issuer', 'JwksUrl', 'TableName', 'KeyArn', 'DashboardUrl']) {
+  it('outputs the API URL, issuer, JWKS URL, table name, key ARN, dashboard URL and event bus', () => {
+    for (const output of [
+      'ApiUrl',
+      'Issuer',
+      'JwksUrl',
+      'TableName',
+      'KeyArn',
+      'DashboardUrl',
+      'EventBusName',
+      'EventBusArn',
+      'RotateSigningKeyFunction',
+    ]) {
       template.hasOutput(output, {});
     }
   });
@@ -351,7 +395,7 @@ describe('SMS safety', () => {
         .map((fn) => fn.Properties.Environment?.Variables)
         .filter((variables) => variables?.TABLE_NAME);
     const set = envOf(synth({ smsBreaker: { perHour: 40, perDay: 300, perCountryPerHour: 20 } }));
-    expect(set.length).toBe(routeList.length);
+    expect(set.length).toBe(routeList.length + workerList.length);
     for (const variables of set) {
       expect(variables).toMatchObject({
         SMS_PER_HOUR: '40',
@@ -412,7 +456,7 @@ describe('props', () => {
         .map((fn) => fn.Properties.Environment?.Variables)
         .filter((variables) => variables?.TABLE_NAME);
     const withUrl = envOf(synth({ appUrl: 'https://app.example.com/mfa' }));
-    expect(withUrl.length).toBe(routeList.length);
+    expect(withUrl.length).toBe(routeList.length + workerList.length);
     for (const variables of withUrl) expect(variables.APP_URL).toBe('https://app.example.com/mfa');
     for (const variables of envOf(synth())) expect(variables).not.toHaveProperty('APP_URL');
   });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import nag from 'cdk-nag';
+import { workerList } from '../../functions/workers.ts';
 import { MfaStack, type MfaStackProps, repoRoot } from '../../infra/aws/stack.ts';
 
 /** cdk.json's context (feature flags included), so tests synthesize what `cdk synth` does. */
@@ -19,6 +20,9 @@ export const props: MfaStackProps = {
   throttle: { rateLimit: 25, burstLimit: 60 },
   smsMonthlySpendLimitUsd: 10,
 };
+
+/** cdk.json's context without bundling, for apps a test builds itself. */
+export const testContext = { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] };
 
 /** Bundling is skipped unless asked for: esbuild per function would dominate the run time. */
 export function build(overrides: Partial<MfaStackProps> = {}, options: { bundle?: boolean } = {}) {
@@ -47,6 +51,20 @@ export function functionFor(template: Template, routeKey: string): { id: string;
   if (!fn) throw new Error(`route "${routeKey}" does not target a function`);
   return { id, fn: fn as Resource };
 }
+
+/** A worker's function (functions/workers.ts), found by the description the service gives it. */
+export function workerFunction(template: Template, name: string): { id: string; fn: Resource } {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) =>
+    String(fn.Properties.Description).startsWith(`${name}: `),
+  );
+  const [entry, ...others] = found;
+  if (!entry || others.length > 0) throw new Error(`not exactly one function for worker "${name}"`);
+  return { id: entry[0], fn: entry[1] as Resource };
+}
+
+/** The ids of every worker's function. */
+export const workerFunctionIds = (template: Template) =>
+  workerList.map((worker) => workerFunction(template, worker.name).id);
 
 /** Every Allow action on the function's role, and the Deny statements apart. */
 export function roleStatements(template: Template, fn: Resource) {
