@@ -664,6 +664,7 @@ async function loadRootKey(dataDir: string | undefined): Promise<Buffer> {
 // ---------------------------------------------------------------- EventBridge
 
 // PutEvents quotas: 10 entries and 256 KB a request, counted as EventBridge counts entry sizes.
+const MAX_KEPT_EVENTS = 10_000;
 const MAX_PUT_ENTRIES = 10;
 const MAX_PUT_BYTES = 256 * 1024;
 
@@ -781,6 +782,8 @@ function putEntry(state: State, region: string, entry: Record<string, unknown>):
     eventBusName: bus,
   };
   state.events.push(event);
+  // A long `npm start` session must not grow without bound: the newest events are the ones looked at.
+  if (state.events.length > MAX_KEPT_EVENTS) state.events.splice(0, state.events.length - MAX_KEPT_EVENTS);
   state.log(`[local event] ${bus}: ${event.source} "${event['detail-type']}" ${event.id}`);
   return { EventId: event.id };
 }

@@ -178,7 +178,8 @@ export async function ensureTable(
   endpoint: string,
   tableName: string,
 ): Promise<{
-  streamArn: string /** The stream is new: it holds every change of the table. */;
+  streamArn: string;
+  /** The stream is new: it holds every change of the table. */
   fresh: boolean;
 }> {
   const client = localClient(endpoint);
