@@ -468,7 +468,7 @@ export const routes = {
     summary: 'An organisation and its MFA policy (its members only).',
     params: orgs.orgParams,
     responses: { 200: { description: 'The organisation.', schema: orgs.orgBody } },
-    errors: ['not_found'],
+    errors: ['not_found', 'caller_mfa_required'],
   },
   putMfaPolicy: {
     method: 'PUT',
@@ -497,7 +497,7 @@ export const routes = {
     params: orgs.orgParams,
     body: orgs.addMemberBody,
     responses: { 201: { description: 'Invited.', schema: orgs.memberAdded } },
-    errors: ['not_found', 'forbidden', 'already_in_org', 'rate_limited'],
+    errors: ['not_found', 'forbidden', 'caller_mfa_required', 'already_in_org', 'rate_limited'],
   },
   listOrgInvitations: {
     method: 'GET',
@@ -508,7 +508,7 @@ export const routes = {
     summary: 'Invitations not yet accepted, declined or expired (owner/admin).',
     params: orgs.orgParams,
     responses: { 200: { description: 'Open invitations.', schema: orgs.orgInvitationList } },
-    errors: ['not_found', 'forbidden'],
+    errors: ['not_found', 'forbidden', 'caller_mfa_required'],
   },
   revokeOrgInvitation: {
     method: 'DELETE',
@@ -519,7 +519,7 @@ export const routes = {
     summary: 'Withdraw an invitation (owner/admin); the address can no longer accept it.',
     params: orgs.invitationParams,
     responses: { 204: { description: 'Withdrawn.' } },
-    errors: ['not_found', 'forbidden'],
+    errors: ['not_found', 'forbidden', 'caller_mfa_required'],
   },
   listMembers: {
     method: 'GET',
@@ -530,7 +530,7 @@ export const routes = {
     summary: 'Members with their MFA status (owner/admin).',
     params: orgs.orgParams,
     responses: { 200: { description: 'Members.', schema: orgs.memberList } },
-    errors: ['not_found', 'forbidden'],
+    errors: ['not_found', 'forbidden', 'caller_mfa_required'],
   },
   resetMemberMfa: {
     method: 'POST',
@@ -573,7 +573,7 @@ export const routes = {
     params: orgs.orgParams,
     query: mfa.eventsQuery,
     responses: { 200: { description: 'Events.', schema: orgs.orgEventList } },
-    errors: ['not_found', 'forbidden'],
+    errors: ['not_found', 'forbidden', 'caller_mfa_required'],
   },
   listMyInvitations: {
     method: 'GET',

@@ -28,7 +28,11 @@ export const handler = http(routes.resetMemberMfa, async ({ params, body, auth, 
   }
   // Admins reset members; only the owner resets an admin (or is reset by nobody).
   if (member.role !== 'member' && caller.role !== 'owner') {
-    await refuse(org, caller, 'mfa.reset', 'Only the owner can reset the MFA of an admin.', context, member);
+    const reason =
+      member.role === 'owner'
+        ? "Nobody can reset the owner's MFA: the owner signs in with a recovery code."
+        : 'Only the owner can reset the MFA of an admin.';
+    await refuse(org, caller, 'mfa.reset', reason, context, member);
   }
   // Wiping someone's sign-in methods is done with the caller's own, proven now: a verification,
   // or a session that proved a factor minutes ago (not a remembered device, not an old session).

@@ -1,8 +1,11 @@
+import { recordEvent } from '../../shared/db/events.ts';
 import { revokeSession } from '../../shared/db/sessions.ts';
 import { http } from '../../shared/http/handler.ts';
 import { routes } from '../routes.ts';
 
-export const handler = http(routes.deleteCurrentSession, async ({ auth }) => {
+export const handler = http(routes.deleteCurrentSession, async function signOut({ auth, ip, userAgent }) {
   await revokeSession(auth.sid, 'logout');
+  const details = { sessionId: auth.sid, reason: 'logout' };
+  await recordEvent({ type: 'session.revoked', userId: auth.sub, ip, userAgent, details });
   return { status: 204 };
 });

@@ -2,6 +2,7 @@ import { recordEvent } from '../db/events.ts';
 import { getOrg, type Org, type Role } from '../db/orgs.ts';
 import { findUserById, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
+import { inGracePeriod } from '../mfa/policy.ts';
 import type { AccessClaims } from './tokens.ts';
 
 /**
@@ -13,12 +14,20 @@ export async function orgAccess(
   auth: AccessClaims,
   orgId: string,
   roles: readonly Role[],
+  now = new Date(),
 ): Promise<{ org: Org; caller: User }> {
   const caller = await findUserById(auth.sub);
   if (!caller || caller.orgId !== orgId) throw new ApiError('not_found');
   const org = await getOrg(orgId);
   if (!org) throw new ApiError('not_found');
   if (!caller.role || !roles.includes(caller.role)) throw new ApiError('forbidden');
+  // A token from before the organisation required MFA (up to one access-token lifetime old) does
+  // not keep its holder's standing in it: refreshing it answers the enrollment step instead.
+  if (auth.aal !== 2 && org.policy.mode === 'required' && !inGracePeriod(org.policy, now)) {
+    throw new ApiError('caller_mfa_required', {
+      message: 'This organisation requires MFA: sign in again with your second factor.',
+    });
+  }
   return { org, caller };
 }
 

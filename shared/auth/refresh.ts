@@ -1,4 +1,5 @@
 import { config } from '../config.ts';
+import { recordEvent } from '../db/events.ts';
 import { listFactors } from '../db/factors.ts';
 import { revokeSession, rotateRefreshToken } from '../db/sessions.ts';
 import { findUserById } from '../db/users.ts';
@@ -26,7 +27,17 @@ export async function refreshSession(
 ) {
   const rotated = await rotateRefreshToken(presented, now);
   if (!rotated.ok) {
-    if (rotated.reuse) log.warn('refresh token reuse: session revoked', { requestId: context.requestId });
+    if (rotated.reuse) {
+      log.warn('refresh token reuse: session revoked', { requestId: context.requestId });
+      // A rotated token presented again is a stolen copy or a stolen original: the SIEM signal.
+      await recordEvent({
+        type: 'session.revoked',
+        userId: rotated.userId,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        details: { sessionId: rotated.sessionId, reason: 'refresh_token_reuse' },
+      });
+    }
     throw signInAgain();
   }
   const { session, refreshToken, lastUsedAt } = rotated;

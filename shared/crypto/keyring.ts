@@ -291,8 +291,13 @@ async function loadSigningKey(now: Date): Promise<SigningKey> {
       if (!(error instanceof KeyringChanged)) throw error;
     }
     items = await loadItems();
+    // This container may have cached the empty set: it publishes what it is about to sign with.
+    publicKeys = undefined;
   }
-  if (await followAlgorithm(items, now)) items = await loadItems();
+  if (await followAlgorithm(items, now)) {
+    items = await loadItems();
+    publicKeys = undefined;
+  }
   const item = byKey(items, 'SIGNING');
   if (!item?.kid || !item.sealed) throw new Error('Signing key item has no kid or key');
   const der = await open(item.sealed, sealContext(item.kid));
@@ -373,8 +378,12 @@ async function loadPublicKeys(): Promise<PublicJwk[]> {
 export async function verificationKeys(options: { refresh?: boolean } = {}): Promise<PublicJwk[]> {
   if (publicKeys) {
     const age = Date.now() - publicKeys.loadedAt;
-    const minReload = publicKeys.keys.length === 0 ? MIN_EMPTY_RELOAD_MS : MIN_RELOAD_MS;
-    if (age < MAX_CACHE_MS && !(options.refresh && age >= minReload)) return publicKeys.keys;
+    const empty = publicKeys.keys.length === 0;
+    const minReload = empty ? MIN_EMPTY_RELOAD_MS : MIN_RELOAD_MS;
+    // An empty set is only a deployment before its first token: a JWKS answered from it for
+    // minutes would make verifiers refuse the first tokens, so it is looked at again within a second.
+    const maxAge = empty ? MIN_EMPTY_RELOAD_MS : MAX_CACHE_MS;
+    if (age < maxAge && !(options.refresh && age >= minReload)) return publicKeys.keys;
   }
   reloading ??= loadPublicKeys().finally(() => {
     reloading = undefined;

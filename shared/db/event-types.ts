@@ -9,6 +9,7 @@ export const EVENT_TYPES = [
   'password.changed',
   'account.reported',
   'session.created',
+  'session.revoked',
   'mfa.challenge_sent',
   'mfa.verified',
   'mfa.failed',

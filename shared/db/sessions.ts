@@ -197,7 +197,9 @@ export async function revokeOwnSession(userId: string, sessionId: string, reason
 
 export type RotateResult =
   /** `lastUsedAt`: the previous refresh (or the creation), for idle limits. */
-  { ok: true; session: Session; refreshToken: string; lastUsedAt: string } | { ok: false; reuse: boolean };
+  | { ok: true; session: Session; refreshToken: string; lastUsedAt: string }
+  | { ok: false; reuse: false }
+  | { ok: false; reuse: true; userId: string; sessionId: string };
 
 export async function rotateRefreshToken(presented: string, now = new Date()): Promise<RotateResult> {
   const parsed = parseRefreshToken(presented);
@@ -239,8 +241,9 @@ export async function rotateRefreshToken(presented: string, now = new Date()): P
     const raw = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
     const old = raw ? (unmarshall(raw) as SessionItem) : undefined;
     const reuse = !!old && Object.values(old.used ?? {}).includes(presentedDigest);
-    if (reuse) await revokeSession(parsed.sessionId, 'refresh_token_reuse', now);
-    return { ok: false, reuse };
+    if (!reuse || !old) return { ok: false, reuse: false };
+    await revokeSession(parsed.sessionId, 'refresh_token_reuse', now);
+    return { ok: false, reuse: true, userId: old.userId, sessionId: parsed.sessionId };
   }
 }
 

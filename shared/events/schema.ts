@@ -27,6 +27,7 @@ export const EVENT_DETAIL_TYPES = {
   'password.changed': 'Password Changed',
   'account.reported': 'Account Reported',
   'session.created': 'Session Created',
+  'session.revoked': 'Session Revoked',
   'mfa.challenge_sent': 'MFA Challenge Sent',
   'mfa.verified': 'MFA Verified',
   'mfa.failed': 'MFA Failed',
@@ -113,6 +114,14 @@ export const EVENT_DETAILS = {
   'session.created': z.object({
     aal: z.union([z.literal(1), z.literal(2)]),
     amr: z.array(z.string().regex(/^[a-z]{2,16}$/)).meta({ description: 'RFC 8176 method names.' }),
+  }),
+  'session.revoked': z.object({
+    sessionId: ulid.optional().meta({ description: 'The session ended (absent when several were).' }),
+    reason: z.enum(['logout', 'ended_by_user', 'signed_out_everywhere', 'refresh_token_reuse']).meta({
+      description:
+        '`refresh_token_reuse`: a rotated refresh token was presented again (a stolen copy, or a stolen original), so the session was ended.',
+    }),
+    count: z.number().int().positive().optional().meta({ description: 'Sessions ended at once.' }),
   }),
   'mfa.challenge_sent': z.object({ factorId: ulid, factorType }),
   'mfa.verified': z.object({ method: z.enum(METHODS), factorId: ulid.optional() }),

@@ -57,6 +57,27 @@ describe('keyring reloads', () => {
     expect(queries()).toBe(1);
   });
 
+  it('availability: a JWKS read before the first key does not hide that key for minutes', async () => {
+    // A container that answered the JWKS on an empty keyring, then signed the first token.
+    expect(await keyring.verificationKeys()).toEqual([]);
+    const { kid } = await keyring.signingKey();
+    expect((await keyring.verificationKeys()).map((key) => key.kid)).toContain(kid);
+
+    // Another container that saw the empty set: without any refresh asked for, a second later.
+    vi.resetModules();
+    const other: Keyring = await import('../../shared/crypto/keyring.ts');
+    process.env.TABLE_NAME = `keyring-reload-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    await ensureTable(runtime().env.AWS_ENDPOINT_URL_DYNAMODB as string, process.env.TABLE_NAME);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    expect(await other.verificationKeys()).toEqual([]);
+    vi.resetModules();
+    const signer: Keyring = await import('../../shared/crypto/keyring.ts');
+    const first = await signer.signingKey();
+    expect(await other.verificationKeys()).toEqual([]);
+    vi.setSystemTime(Date.now() + 1_000);
+    expect((await other.verificationKeys()).map((key) => key.kid)).toContain(first.kid);
+  });
+
   it('an empty keyring reloads at most once a second', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     expect(await keyring.verificationKeys()).toEqual([]);

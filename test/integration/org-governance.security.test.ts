@@ -134,6 +134,19 @@ describe('who may reset whose MFA', () => {
     expect(reset.status).toBe(204);
   });
 
+  it("attack: an admin resets the owner → 403 saying nobody resets the owner's MFA; the owner's factor stays", async () => {
+    const { orgId, owner } = await orgWithMfaOwner();
+    const admin = await withMfa(await member(owner.accessToken, orgId, 'admin'));
+    const refused = await call('POST', resetPath(orgId, owner.userId), { token: admin.accessToken });
+    expect(refused.body).toEqual({
+      error: {
+        code: 'forbidden',
+        message: "Nobody can reset the owner's MFA: the owner signs in with a recovery code.",
+      },
+    });
+    expect((await call('GET', '/v1/mfa/factors', { token: owner.accessToken })).body.factors).toHaveLength(1);
+  });
+
   it('an admin resets a member', async () => {
     const { orgId, owner } = await orgWithMfaOwner();
     const admin = await withMfa(await member(owner.accessToken, orgId, 'admin'));

@@ -127,6 +127,7 @@ const realistic: Record<EventType, Record<string, unknown>> = {
   'password.changed': {},
   'account.reported': {},
   'session.created': { aal: 2, amr: ['pwd', 'sms', 'mfa'] },
+  'session.revoked': { sessionId: ulid(), reason: 'refresh_token_reuse' },
   'mfa.challenge_sent': { factorId: ulid(), factorType: 'sms' },
   'mfa.verified': { method: 'sms', factorId: ulid() },
   'mfa.failed': { method: 'code' },

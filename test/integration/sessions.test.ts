@@ -103,6 +103,25 @@ describe('POST /v1/sessions/refresh', () => {
     expect((await call('DELETE', '/v1/sessions/current', { token: legit.body.accessToken })).status).toBe(
       401,
     );
+    // The owner's security activity (and the EventBridge bus) says why they were signed out.
+    const again = await logIn(email);
+    const events = await call('GET', '/v1/me/events', { token: again.body.accessToken });
+    expect(events.body.events.find((e: { type: string }) => e.type === 'session.revoked')).toMatchObject({
+      details: { sessionId: decodeJwt(login.body.accessToken).sid, reason: 'refresh_token_reuse' },
+    });
+  });
+
+  it('signing out is recorded as a revoked session (reason logout)', async () => {
+    const { email } = await signUp();
+    const login = await logIn(email);
+    expect((await call('DELETE', '/v1/sessions/current', { token: login.body.accessToken })).status).toBe(
+      204,
+    );
+    const again = await logIn(email);
+    const events = await call('GET', '/v1/me/events', { token: again.body.accessToken });
+    expect(events.body.events.find((e: { type: string }) => e.type === 'session.revoked')).toMatchObject({
+      details: { sessionId: decodeJwt(login.body.accessToken).sid, reason: 'logout' },
+    });
   });
 
   it('race: parallel refreshes with one token, exactly one wins', async () => {

@@ -256,6 +256,7 @@ export interface components {
       | 'password.changed'
       | 'account.reported'
       | 'session.created'
+      | 'session.revoked'
       | 'mfa.challenge_sent'
       | 'mfa.verified'
       | 'mfa.failed'
@@ -2422,7 +2423,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Error: forbidden */
+      /** @description Error: caller_mfa_required, forbidden */
       403: {
         content: {
           'application/json': components['schemas']['Error'];
@@ -2579,7 +2580,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Error: forbidden */
+      /** @description Error: caller_mfa_required, forbidden */
       403: {
         content: {
           'application/json': components['schemas']['Error'];
@@ -2649,7 +2650,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Error: forbidden */
+      /** @description Error: caller_mfa_required, forbidden */
       403: {
         content: {
           'application/json': components['schemas']['Error'];
@@ -2723,7 +2724,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Error: forbidden */
+      /** @description Error: caller_mfa_required, forbidden */
       403: {
         content: {
           'application/json': components['schemas']['Error'];
@@ -2762,7 +2763,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Error: forbidden */
+      /** @description Error: caller_mfa_required, forbidden */
       403: {
         content: {
           'application/json': components['schemas']['Error'];
@@ -3008,7 +3009,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Error: forbidden */
+      /** @description Error: caller_mfa_required, forbidden */
       403: {
         content: {
           'application/json': components['schemas']['Error'];
