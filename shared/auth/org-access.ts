@@ -24,9 +24,7 @@ export async function orgAccess(
   // A token from before the organisation required MFA (up to one access-token lifetime old) does
   // not keep its holder's standing in it: refreshing it answers the enrollment step instead.
   if (auth.aal !== 2 && org.policy.mode === 'required' && !inGracePeriod(org.policy, now)) {
-    throw new ApiError('caller_mfa_required', {
-      message: 'This organisation requires MFA: sign in again with your second factor.',
-    });
+    throw new ApiError('caller_mfa_required');
   }
   return { org, caller };
 }

@@ -163,7 +163,10 @@ describe('role checks (broken function-level authorisation)', () => {
     });
     expect(reset.status).toBe(403);
     expect(reset.body).toEqual({
-      error: { code: 'forbidden', message: 'Only the owner can reset the MFA of an admin.' },
+      error: {
+        code: 'forbidden',
+        message: "Nobody can reset the owner's MFA: the owner signs in with a recovery code.",
+      },
     });
     expect((await logIn(owner.email)).body.status).toBe('mfa_required');
     // The owner's session is untouched.
@@ -339,7 +342,13 @@ describe('a stolen password alone (aal 1 token)', () => {
     const answer = await putPolicy(aal1, orgId, DEFAULT_POLICY);
     expect(answer.status).toBe(403);
     expect(answer.body).toEqual(orgErrors.callerMfaRequired);
-    expect((await call('GET', `/v1/orgs/${orgId}`, { token: aal1 })).body.policy).toEqual(required);
+    // Read by the owner: the aal 1 token no longer reads an organisation that requires MFA.
+    expect((await call('GET', `/v1/orgs/${orgId}`, { token: owner.accessToken })).body.policy).toEqual(
+      required,
+    );
+    expect((await call('GET', `/v1/orgs/${orgId}`, { token: aal1 })).body).toEqual(
+      orgErrors.callerMfaRequired,
+    );
   });
 
   it("attack: resetting a member's MFA with an aal 1 token → 403 caller_mfa_required, nothing removed", async () => {
