@@ -2,7 +2,7 @@ import { SCOPES_SUPPORTED } from '../../shared/auth/tokens.ts';
 import { config } from '../../shared/config.ts';
 import { verificationKeys } from '../../shared/crypto/keyring.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/keys.ts';
 
 /**
  * OpenID Connect Discovery 1.0 §3, as far as it is true here: what a JWT verifier needs (the

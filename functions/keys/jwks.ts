@@ -1,6 +1,6 @@
 import { verificationKeys } from '../../shared/crypto/keyring.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/keys.ts';
 
 export const handler = http(routes.jwks, async function jwks() {
   // Only the public members of each kind (RFC 7518 §6.2.1 EC, §6.3.1 RSA), whatever else is stored.

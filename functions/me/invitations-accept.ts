@@ -12,7 +12,7 @@ import { http } from '../../shared/http/handler.ts';
 import { reportRecoveryUse } from '../../shared/mfa/notices.ts';
 import { loginStep, policyFor } from '../../shared/mfa/policy.ts';
 import { orgJoined } from '../../shared/notify/templates.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/me.ts';
 
 export const handler = http(routes.acceptInvitation, async ({ params, body, auth, ip, userAgent }) => {
   const user = await findUserById(auth.sub);

@@ -3,7 +3,7 @@ import { transact } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/me.ts';
 
 export const handler = http(routes.declineInvitation, async ({ params, auth }) => {
   const user = await findUserById(auth.sub);

@@ -2,7 +2,7 @@ import { listInvitationsTo } from '../../shared/db/orgs.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/me.ts';
 
 export const handler = http(routes.listMyInvitations, async ({ auth }) => {
   const user = await findUserById(auth.sub);

@@ -11,7 +11,7 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { reportRecoveryUse } from '../../shared/mfa/notices.ts';
 import { passwordChanged } from '../../shared/notify/templates.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/me.ts';
 
 export const handler = http(routes.changePassword, async ({ body, auth, ip, userAgent }) => {
   const context = { ip, userAgent };

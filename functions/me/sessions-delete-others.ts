@@ -1,7 +1,7 @@
 import { recordEvent } from '../../shared/db/events.ts';
 import { revokeOtherSessions } from '../../shared/db/sessions.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/me.ts';
 
 // "Sign out everywhere" else: every session but the caller's, with no step-up (it only takes away).
 export const handler = http(

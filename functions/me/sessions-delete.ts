@@ -2,7 +2,7 @@ import { recordEvent } from '../../shared/db/events.ts';
 import { revokeOwnSession } from '../../shared/db/sessions.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/me.ts';
 
 // Ending a session needs no step-up: taking access away is always allowed.
 export const handler = http(

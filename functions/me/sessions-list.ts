@@ -1,6 +1,6 @@
 import { listLiveSessions } from '../../shared/db/sessions.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/me.ts';
 
 export const handler = http(routes.listMySessions, async ({ auth }) => {
   const sessions = await listLiveSessions(auth.sub);

@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { startChallenge } from '../../shared/mfa/delivery.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.createChallenge, async ({ body, login, ip, userAgent }) => {
   const factor = await getFactor(login.userId, body.factorId);

@@ -3,7 +3,7 @@ import { getFactor } from '../../shared/db/factors.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { resendChallenge } from '../../shared/mfa/delivery.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.resendChallenge, async ({ params, login, ip }) => {
   const owner = { userId: login.userId, purpose: 'login' as const, loginDigest: login.tokenDigest };

@@ -3,7 +3,7 @@ import { eventPuts } from '../../shared/db/events.ts';
 import { transact } from '../../shared/db/transact.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.deleteDevice, async ({ params, auth, ip, userAgent }) => {
   // Another user's device id looks exactly like a missing one.

@@ -1,6 +1,6 @@
 import { listDevices } from '../../shared/db/devices.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.listDevices, async ({ auth }) => {
   const devices = await listDevices(auth.sub);

@@ -24,7 +24,7 @@ import { tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { methodOf } from '../../shared/mfa/proof.ts';
 import { clockSkewSteps, matchTotpStep, TOTP_PERIOD_SECONDS } from '../../shared/mfa/totp.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 /** Checks the first code; returns the items that activate the factor (and use up the code). */
 async function possession(

@@ -4,7 +4,7 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { startChallenge } from '../../shared/mfa/delivery.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.sendFactorCode, async ({ params, auth, ip }) => {
   const factor = await getFactor(auth.sub, params.factorId);

@@ -23,7 +23,7 @@ import { normalisePhoneNumber } from '../../shared/mfa/phone.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import { type Checked, checkProof } from '../../shared/mfa/proof.ts';
 import { base32Encode, newTotpSecret, otpauthUri, qrCodeDataUrl } from '../../shared/mfa/totp.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 const defaultLabel = { totp: 'Authenticator app', sms: 'Phone', email: 'Email' } as const;
 

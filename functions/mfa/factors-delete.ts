@@ -10,7 +10,7 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip, userAgent }) => {
   const context = { ip, userAgent };

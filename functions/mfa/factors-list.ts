@@ -1,7 +1,7 @@
 import { listFactors, publicFactor } from '../../shared/db/factors.ts';
 import { countRecoveryCodes } from '../../shared/db/recovery.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.listFactors, async ({ auth }) => {
   const [factors, recoveryCodesRemaining] = await Promise.all([

@@ -6,7 +6,7 @@ import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 // A label is what the user picks a factor by at login: renaming an active one is a change to
 // their means of authentication like any other, and needs the same step-up.

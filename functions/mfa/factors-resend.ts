@@ -3,7 +3,7 @@ import { getFactor, setChallengeOfFactor } from '../../shared/db/factors.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { resendChallenge, startChallenge } from '../../shared/mfa/delivery.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.resendFactorCode, async ({ params, auth, ip }) => {
   const factor = await getFactor(auth.sub, params.factorId);

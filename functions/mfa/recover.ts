@@ -8,7 +8,7 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
 import { recoveryCodeUsed } from '../../shared/notify/templates.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAgent }) => {
   const user = await findUserById(login.userId);

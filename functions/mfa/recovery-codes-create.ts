@@ -8,7 +8,7 @@ import { authVersionOf, bumpAuthVersion, findUserById } from '../../shared/db/us
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { recoveryCodesRegenerated } from '../../shared/notify/templates.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.regenerateRecoveryCodes, async ({ body, auth, ip, userAgent }) => {
   const context = { ip, userAgent };

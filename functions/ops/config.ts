@@ -2,7 +2,7 @@ import { MAX_CODE_POINTS, MIN_CODE_POINTS } from '../../shared/auth/password-len
 import { config, REMEMBER_DEVICE_MAX_DAYS } from '../../shared/config.ts';
 import { http } from '../../shared/http/handler.ts';
 import { CODE_DIGITS, FACTOR_TYPES } from '../../shared/mfa/schemas.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/ops.ts';
 
 // The same for everyone and changed only by a deployment: browsers and proxies may keep it a while.
 const CACHE_SECONDS = 300;

@@ -6,7 +6,7 @@ import { transact } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.createOrg, async ({ body, auth, ip, userAgent }) => {
   const user = await findUserById(auth.sub);

@@ -2,7 +2,7 @@ import { managers, orgAccess } from '../../shared/auth/org-access.ts';
 import { listEvents } from '../../shared/db/events.ts';
 import { emailsOf } from '../../shared/db/users.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.listOrgEvents, async function listOrgEvents({ params, query, auth }) {
   const { org } = await orgAccess(auth, params.orgId, managers);

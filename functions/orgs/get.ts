@@ -1,6 +1,6 @@
 import { everyone, orgAccess } from '../../shared/auth/org-access.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.getOrg, async ({ params, auth }) => {
   const { org } = await orgAccess(auth, params.orgId, everyone);

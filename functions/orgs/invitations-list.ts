@@ -1,7 +1,7 @@
 import { managers, orgAccess } from '../../shared/auth/org-access.ts';
 import { listOrgInvitations } from '../../shared/db/orgs.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.listOrgInvitations, async ({ params, auth }) => {
   const { org } = await orgAccess(auth, params.orgId, managers);

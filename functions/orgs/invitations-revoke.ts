@@ -5,7 +5,7 @@ import { transact } from '../../shared/db/transact.ts';
 import { normaliseEmail } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.revokeOrgInvitation, async ({ params, auth, ip, userAgent }) => {
   const { org, caller } = await orgAccess(auth, params.orgId, managers);

@@ -9,7 +9,7 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { notifyAccount } from '../../shared/notify/email.ts';
 import { orgInvitation, orgSignupInvitation } from '../../shared/notify/templates.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.addMember, async ({ params, body, auth, ip, userAgent }) => {
   const { org, caller } = await orgAccess(auth, params.orgId, managers);

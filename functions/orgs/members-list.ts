@@ -2,7 +2,7 @@ import { managers, orgAccess } from '../../shared/auth/org-access.ts';
 import { listFactors } from '../../shared/db/factors.ts';
 import { listMembers } from '../../shared/db/orgs.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.listMembers, async ({ params, auth }) => {
   const { org } = await orgAccess(auth, params.orgId, managers);

@@ -4,7 +4,7 @@ import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { resetMemberMfa } from '../../shared/mfa/reset.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.resetMemberMfa, async ({ params, body, auth, ip, userAgent }) => {
   const context = { ip, userAgent };

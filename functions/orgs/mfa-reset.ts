@@ -6,7 +6,7 @@ import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { resetMemberMfa } from '../../shared/mfa/reset.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 // Members reset at once: enough to finish a large organisation within the function's timeout,
 // few enough not to crowd the table's throughput.

@@ -7,7 +7,7 @@ import { transact } from '../../shared/db/transact.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { weakenings } from '../../shared/mfa/policy.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/orgs.ts';
 
 export const handler = http(routes.putMfaPolicy, async ({ params, body, auth, ip, userAgent }) => {
   const context = { ip, userAgent };

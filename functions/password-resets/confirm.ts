@@ -15,7 +15,7 @@ import { authVersionOf, findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { loginStep, policyFor } from '../../shared/mfa/policy.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/password-resets.ts';
 
 export const handler = http(routes.confirmPasswordReset, async ({ params, body, ip, userAgent }) => {
   const now = new Date();

@@ -4,7 +4,7 @@ import { transact } from '../../shared/db/transact.ts';
 import { findUserByEmail, isVerified, normaliseEmail } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/password-resets.ts';
 
 /** A parallel reset of the same address replaced the current one first. */
 class Raced extends Error {}

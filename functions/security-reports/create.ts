@@ -7,7 +7,7 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { notifyAccount } from '../../shared/notify/email.ts';
 import { accountSecured } from '../../shared/notify/templates.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/security-reports.ts';
 
 // "This wasn't me": the link of a security email, usable once and without signing in (the
 // owner may be locked out of their own sessions). It takes access away, never grants it.

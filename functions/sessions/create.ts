@@ -3,7 +3,7 @@ import { loginAnswer } from '../../shared/auth/login-answer.ts';
 import { checkLoginPassword } from '../../shared/auth/password-check.ts';
 import { findUserByEmail } from '../../shared/db/users.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/sessions.ts';
 
 export const handler = http(routes.createSession, async ({ body, ip, userAgent }) => {
   const context = { ip, userAgent };

@@ -1,7 +1,7 @@
 import { recordEvent } from '../../shared/db/events.ts';
 import { revokeSession } from '../../shared/db/sessions.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/sessions.ts';
 
 export const handler = http(routes.deleteCurrentSession, async function signOut({ auth, ip, userAgent }) {
   await revokeSession(auth.sid, 'logout');

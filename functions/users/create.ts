@@ -12,7 +12,7 @@ import {
   unverifiedAccountPuts,
 } from '../../shared/db/users.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/users.ts';
 
 class Raced extends Error {}
 // Each round at least one of the racing sign-ups commits, so this bounds a burst of that size.

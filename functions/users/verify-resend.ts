@@ -1,6 +1,6 @@
 import { resendAccountCode } from '../../shared/auth/account-codes.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/users.ts';
 
 export const handler = http(routes.resendUserVerification, async ({ body, ip, userAgent }) => {
   const challenge = await resendAccountCode('signup', body.verificationId, { ip, userAgent });

@@ -6,7 +6,7 @@ import { transact } from '../../shared/db/transact.ts';
 import { findUserById, verifyAccountItems } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
-import { routes } from '../routes.ts';
+import * as routes from '../routes/users.ts';
 
 export const handler = http(routes.verifyUser, async ({ body, ip, userAgent }) => {
   const now = new Date();

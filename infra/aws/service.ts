@@ -508,6 +508,28 @@ const bundling = {
 };
 
 /**
+ * esbuild aliases that keep out of a function's bundle what it never runs in Lambda: the SDK's
+ * default credential chain, where the role's environment credentials are all it uses, and the
+ * SDK clients its permissions do not name (IAM would refuse their calls). Paths are relative to the
+ * project root, esbuild's working directory, so Docker bundling resolves them alike.
+ */
+const withheldClients: readonly { module: string; stub: string; permissions: readonly Permission[] }[] = [
+  { module: '@aws-sdk/client-kms', stub: 'client-kms', permissions: ['kms:decrypt', 'kms:generateDataKey'] },
+  { module: '@aws-sdk/client-ses', stub: 'client-ses', permissions: ['ses:send'] },
+  { module: '@aws-sdk/client-sns', stub: 'client-sns', permissions: ['sns:publish'] },
+];
+
+function bundlingFor(permissions: readonly Permission[]) {
+  const aliases = [
+    '@aws-sdk/credential-provider-node=./infra/aws/lambda-credentials.ts',
+    ...withheldClients
+      .filter((client) => !client.permissions.some((permission) => permissions.includes(permission)))
+      .map((client) => `${client.module}=./infra/aws/withheld/${client.stub}.ts`),
+  ];
+  return { ...bundling, esbuildArgs: { '--alias': aliases } };
+}
+
+/**
  * The whole service as one construct: the table (with its stream), the KMS key, one Lambda per
  * route of functions/routes.ts and per worker of functions/workers.ts, the API, the event bus,
  * the signing key rotation schedule, alarms and a dashboard. `MfaStack` is this in a stack of
@@ -722,7 +744,7 @@ export class MfaService extends Construct {
           // A function that may put events learns where (today: the publisher alone).
           ...(options.permissions.includes('events:put') ? { EVENT_BUS_NAME: eventBus.eventBusName } : {}),
         },
-        bundling,
+        bundling: bundlingFor(options.permissions),
       });
     };
 

@@ -1,9 +1,10 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { AccessClaims } from '../auth/bearer.ts';
+import { type AccessClaims, authenticateBearer as authenticateBearerHeader } from '../auth/bearer.ts';
 import { config } from '../config.ts';
-import type { PendingLogin } from '../db/logins.ts';
+import { findPendingLogin, type PendingLogin } from '../db/logins.ts';
+import { hit } from '../db/rate.ts';
 import { observe } from '../metrics.ts';
 import { clientKey } from './client-address.ts';
 import { corsHeaders } from './cors.ts';
@@ -130,7 +131,6 @@ function ipWindow(group: IpLimit, ip: string) {
 const limitByIp = (route: Route): Middleware => ({
   before: async (request) => {
     if (!route.ipLimit) return;
-    const { hit } = await import('../db/rate.ts');
     await hit(ipWindow(route.ipLimit, sourceIp(request.event)));
   },
 });
@@ -142,8 +142,6 @@ const authenticateBearer = (route: Route): Middleware => ({
   before: async (request) => {
     if (route.auth !== 'bearer' && route.auth !== 'enrollment') return;
     const kinds = route.auth === 'bearer' ? (['access'] as const) : (['access', 'enrollment'] as const);
-    // Loaded on first use: public routes (health, OpenAPI) never initialise the token code.
-    const { authenticateBearer: authenticateBearerHeader } = await import('../auth/bearer.ts');
     stateOf(request.event).auth = await authenticateBearerHeader(
       header(request.event, 'authorization'),
       kinds,
@@ -156,7 +154,6 @@ const authenticateLogin = (route: Route): Middleware => ({
   before: async (request) => {
     if (route.auth !== 'mfaToken') return;
     const state = stateOf(request.event);
-    const { findPendingLogin } = await import('../db/logins.ts');
     state.login = await findPendingLogin((state.body as { mfaToken: string }).mfaToken);
   },
 });
