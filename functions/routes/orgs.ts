@@ -52,6 +52,7 @@ export const addMember = {
   method: 'POST',
   path: '/v1/orgs/{orgId}/members',
   module: 'orgs/members-add',
+  throttle: { rateLimit: 20, burstLimit: 40 },
   ipLimit: 'invite',
   auth: 'bearer',
   // ses:send: the invitee is told, since joining gives the organisation power over their MFA.

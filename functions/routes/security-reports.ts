@@ -12,6 +12,7 @@ export const reportSecurityEvent = {
   method: 'POST',
   path: '/v1/security-reports',
   module: 'security-reports/create',
+  throttle: { rateLimit: 20, burstLimit: 40 },
   auth: 'none',
   permissions: [...readWrite, ...keyring, 'ses:send'],
   summary:

@@ -17,6 +17,7 @@ export const createSession = {
   method: 'POST',
   path: '/v1/sessions',
   module: 'sessions/create',
+  throttle: { rateLimit: 600, burstLimit: 1200 },
   ipLimit: 'login',
   auth: 'none',
   // ses:send: the owner is told when wrong passwords lock the account.

@@ -65,16 +65,19 @@ function flag(key: string): boolean {
   throw new Error(`Context "${key}" must be true or false, got ${JSON.stringify(value)}`);
 }
 
-/** The `settings` object: JSON text with -c, an object in cdk.json; validated by MfaStack. */
-function settings(key: string): MfaStackProps['settings'] {
+/** A JSON object given as text with -c or as an object in cdk.json; MfaService validates its entries. */
+function jsonObject(key: string): unknown {
   const value = optional(key);
   try {
-    // Not checked here: MfaStack validates every entry against shared/config.ts's schema.
-    return (typeof value === 'string' ? JSON.parse(value) : value) as MfaStackProps['settings'];
+    return typeof value === 'string' ? JSON.parse(value) : value;
   } catch (error) {
     throw new Error(`Context "${key}" must be a JSON object: ${(error as Error).message}`);
   }
 }
+
+/** The `settings` object: JSON text with -c, an object in cdk.json; MfaService checks every entry
+ * against shared/config.ts's schema. */
+const settings = (key: string) => jsonObject(key) as MfaStackProps['settings'];
 
 const breaker = ['smsPerHour', 'smsPerDay', 'smsPerCountryPerHour'].map(optionalNumber);
 if (breaker.some((value) => value !== undefined) && breaker.some((value) => value === undefined)) {
@@ -107,6 +110,7 @@ const props: MfaStackProps = {
   // On unless turned off: a key that never rotates is the one a leak keeps working with.
   signingKeyRotation: optional('signingKeyRotation') === undefined || flag('signingKeyRotation'),
   settings: settings('settings'),
+  routeThrottles: jsonObject('routeThrottles') as MfaStackProps['routeThrottles'],
   smsBreaker:
     smsPerHour === undefined
       ? undefined

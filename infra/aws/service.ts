@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   type Stage as ApiStage,
@@ -12,6 +12,7 @@ import {
   LogGroupLogDestination as RestLogDestination,
 } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -84,6 +85,11 @@ export interface MfaServiceProps {
   logRetentionDays: number;
   /** Steady-state requests per second and burst for the whole API stage. */
   throttle: { rateLimit: number; burstLimit: number };
+  /**
+   * Per-route limits by route name (functions/routes.ts), over the route table's own defaults
+   * (`throttle` of the sign-up, login, code, reset and invitation routes).
+   */
+  routeThrottles?: Readonly<Record<string, { rateLimit: number; burstLimit: number }>>;
   /** Whole USD; the account's SNS SMS quota must be at least this (AWS starts accounts at 1). */
   smsMonthlySpendLimitUsd: number;
   /** `iss` of issued tokens. Defaults to the API's URL, so verifiers find `/.well-known/jwks.json` under it. */
@@ -187,6 +193,13 @@ export function validateProps(props: MfaServiceProps): void {
     !(props.throttle.rateLimit > 0) && `throttle rate ${props.throttle.rateLimit} must be > 0`,
     !(Number.isInteger(props.throttle.burstLimit) && props.throttle.burstLimit > 0) &&
       `throttle burst ${props.throttle.burstLimit} must be an integer > 0`,
+    ...Object.entries(props.routeThrottles ?? {}).flatMap(([name, limit]) => [
+      !(props.routes ?? routeList).some((route) => route.name === name) &&
+        `routeThrottles.${name} is not a route of functions/routes.ts`,
+      !(limit?.rateLimit > 0) && `routeThrottles.${name}.rateLimit must be > 0`,
+      !(Number.isInteger(limit?.burstLimit) && limit.burstLimit > 0) &&
+        `routeThrottles.${name}.burstLimit must be an integer > 0`,
+    ]),
     !(Number.isInteger(props.smsMonthlySpendLimitUsd) && props.smsMonthlySpendLimitUsd > 0) &&
       `smsMonthlySpendLimitUsd ${props.smsMonthlySpendLimitUsd} must be a whole number of USD > 0`,
     props.tokenIssuer !== undefined && !props.tokenIssuer && 'tokenIssuer is empty',
@@ -285,6 +298,10 @@ interface FrontDoor {
 
 const serverErrorPeriod = Duration.minutes(5);
 
+/** A route's API Gateway limit: the deployment's override, else the route table's, else the stage's. */
+const routeThrottle = (props: MfaServiceProps, route: Route & { name: string }) =>
+  props.routeThrottles?.[route.name] ?? route.throttle;
+
 /** API Gateway HTTP API (payload 2.0), `$default` stage: the URL has no stage path. */
 function httpFrontDoor(scope: Construct, props: MfaServiceProps, accessLogs: LogGroup): FrontDoor {
   const api = new HttpApi(scope, 'Api', {
@@ -324,6 +341,11 @@ function httpFrontDoor(scope: Construct, props: MfaServiceProps, accessLogs: Log
       ),
     },
   });
+  // HttpStage has no per-route settings: the CloudFormation stage's RouteSettings, by route key.
+  const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+  (stage.node.defaultChild as CfnStage).routeSettings = Lazy.any({
+    produce: () => (Object.keys(routeSettings).length ? routeSettings : undefined),
+  });
   return {
     url: api.apiEndpoint,
     stageArn: Stack.of(scope).formatArn({
@@ -342,6 +364,15 @@ function httpFrontDoor(scope: Construct, props: MfaServiceProps, accessLogs: Log
           id: 'AwsSolutions-APIG4',
           reason: selfAuthorised[route.auth],
         });
+        const limit = routeThrottle(props, route);
+        if (limit) {
+          routeSettings[`${route.method} ${route.path}`] = {
+            ThrottlingRateLimit: limit.rateLimit,
+            ThrottlingBurstLimit: limit.burstLimit,
+          };
+          // A stage naming a route key that does not exist yet fails to deploy.
+          stage.node.addDependency(httpRoute);
+        }
       }
     },
   };
@@ -363,6 +394,20 @@ function restFrontDoor(scope: Construct, props: MfaServiceProps, accessLogs: Log
       stageName: props.stage,
       throttlingRateLimit: props.throttle.rateLimit,
       throttlingBurstLimit: props.throttle.burstLimit,
+      // Per method: `<resource path>/<HTTP method>`, as the stage's MethodSettings name them.
+      methodOptions: Object.fromEntries(
+        (props.routes ?? routeList).flatMap((route) => {
+          const limit = routeThrottle(props, route);
+          return limit
+            ? [
+                [
+                  `${route.path}/${route.method}`,
+                  { throttlingRateLimit: limit.rateLimit, throttlingBurstLimit: limit.burstLimit },
+                ],
+              ]
+            : [];
+        }),
+      ),
       accessLogDestination: new RestLogDestination(accessLogs),
       // REST API context variables only; no headers, so tokens never reach the logs.
       accessLogFormat: AccessLogFormat.custom(

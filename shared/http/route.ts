@@ -48,6 +48,13 @@ export interface Route {
   params?: z.ZodType;
   responses: Readonly<Record<number, ResponseSpec>>;
   ipLimit?: IpLimit;
+  /**
+   * API Gateway's own limit for this route (requests per second and burst, for every client
+   * together), below the stage's: the routes that send email or SMS, or check a password or a
+   * code, cannot take the whole stage's capacity in a flood. Overridden per deployment with
+   * `routeThrottles`. The per-IP limits (`ipLimit`) still apply to each client.
+   */
+  throttle?: { rateLimit: number; burstLimit: number };
   /** Error codes of API.md this route can answer with, for the OpenAPI document. */
   errors?: readonly ErrorCode[];
 }
