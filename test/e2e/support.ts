@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { call, emailsTo, lastEmailCode, PASSWORD, runtime } from '../support/api.ts';
-import { appCode, RECOVERY_CODE, smsCount } from '../support/mfa.ts';
+import { appCodeNow, RECOVERY_CODE, smsCount } from '../support/mfa.ts';
+
+export { appCodeNow };
 
 /**
  * The demo client in a real Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
@@ -165,16 +167,6 @@ export async function signInWithApp(
 export async function signOutInUi(page: Page): Promise<void> {
   await page.getByTestId('sign-out').click();
   await expectScreen(page, 'Sign in');
-}
-
-/**
- * The code an authenticator app shows, `stepOffset` steps away, taken early enough in its
- * 30-second step that the server still sees the same step (each step is accepted once).
- */
-export async function appCodeNow(secret: string, stepOffset = 0): Promise<string> {
-  const intoStep = (Date.now() / 1000) % 30;
-  if (intoStep > 27) await new Promise((done) => setTimeout(done, (30.2 - intoStep) * 1000));
-  return appCode(secret, new Date(), stepOffset);
 }
 
 /** Waits for the SMS after `before` messages to a number and returns its code. */

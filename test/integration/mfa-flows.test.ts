@@ -12,6 +12,7 @@ import {
   allEvents,
   answers,
   appCode,
+  appCodeNow,
   challenge,
   emailsTo,
   enrollSms,
@@ -278,7 +279,7 @@ describe('security events', () => {
     const user = await account();
     const totp = await enrollTotp(user);
     const sms = await enrollSms(user);
-    const codes: string[] = [appCode(totp.secret, new Date(), -1), ...(totp.recoveryCodes ?? [])];
+    const codes: string[] = [await appCodeNow(totp.secret, -1), ...(totp.recoveryCodes ?? [])];
     const totpLogin = appCode(totp.secret);
     codes.push(totpLogin);
     await verify({ mfaToken: await mfaToken(user.email), factorId: totp.factorId, code: totpLogin });
