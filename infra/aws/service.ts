@@ -854,7 +854,8 @@ export class MfaService extends Construct {
             startingPosition: StartingPosition.TRIM_HORIZON,
             batchSize: 100,
             // A poison record is isolated by halving the batch; the handler reports the failed
-            // records alone (batchItemFailures), so the others are not put twice.
+            // records (batchItemFailures), so the retry starts at the first of them and the records
+            // before it are not put again (those after it may be: consumers de-duplicate by id).
             bisectBatchOnError: true,
             reportBatchItemFailures: true,
             retryAttempts: 10,
