@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { credentialsAlias } from '../infra/aws/service.ts';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -73,7 +74,11 @@ function existsFile(file: string): boolean {
   }
 }
 
-/** The floor bundle, built like every function of the stack (ESM, minified, node24, SDK bundled). */
+/**
+ * The floor bundle, built like every function of the stack (ESM, minified, node24, SDK bundled,
+ * and the stack's credential-provider alias, which every function gets: without it the floor would
+ * carry the SDK's whole default credential chain that the functions no longer do).
+ */
 export async function buildFloor(): Promise<{ file: string; kib: number }> {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
   const file = join(outdir, 'index.mjs');
@@ -97,6 +102,9 @@ export async function buildFloor(): Promise<{ file: string; kib: number }> {
     sourcesContent: false,
     target: 'node24',
     mainFields: ['module', 'main'],
+    alias: Object.fromEntries(
+      Object.entries(credentialsAlias).map(([from, to]) => [from, join(repoRoot, to)]),
+    ),
     banner: {
       js: "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
     },

@@ -564,9 +564,14 @@ const withheldClients: readonly { module: string; stub: string; permissions: rea
   { module: '@aws-sdk/client-sns', stub: 'client-sns', permissions: ['sns:publish'] },
 ];
 
+/** Every function's credential provider: environment credentials only (lambda-credentials.ts). */
+export const credentialsAlias = {
+  '@aws-sdk/credential-provider-node': './infra/aws/lambda-credentials.ts',
+} as const;
+
 function bundlingFor(permissions: readonly Permission[]) {
   const aliases = [
-    '@aws-sdk/credential-provider-node=./infra/aws/lambda-credentials.ts',
+    ...Object.entries(credentialsAlias).map(([from, to]) => `${from}=${to}`),
     ...withheldClients
       .filter((client) => !client.permissions.some((permission) => permissions.includes(permission)))
       .map((client) => `${client.module}=./infra/aws/withheld/${client.stub}.ts`),
