@@ -145,6 +145,22 @@ async function createFirstKeys(now: Date): Promise<void> {
   ]);
 }
 
+/**
+ * The keyring as read, or, when it has no signing key yet, with the first keys (this container's
+ * or a racing one's). This container may have cached the empty set: it forgets it, so it
+ * publishes what it is about to sign with.
+ */
+async function withFirstKeys(items: KeyringItem[], now: Date): Promise<KeyringItem[]> {
+  if (byKey(items, 'SIGNING')) return items;
+  try {
+    await createFirstKeys(now);
+  } catch (error) {
+    if (!(error instanceof KeyringChanged)) throw error;
+  }
+  publicKeys = undefined;
+  return loadItems();
+}
+
 export interface Rotation {
   rotated: boolean;
   /** The key that signed until now (retired, still published until `retiresAt`). */
@@ -176,30 +192,21 @@ const byKey = (items: KeyringItem[], sk: string) =>
 export async function rotateSigningKey(options: { now?: Date; expectKid?: string } = {}): Promise<Rotation> {
   const now = options.now ?? new Date();
   const alg = config().tokenSigningAlg;
-  let items = await loadItems();
-  if (!byKey(items, 'SIGNING')) {
-    try {
-      await createFirstKeys(now);
-    } catch (error) {
-      if (!(error instanceof KeyringChanged)) throw error;
-    }
-    items = await loadItems();
-    const signing = byKey(items, 'SIGNING') as KeyItem;
-    const next = byKey(items, 'NEXT') as KeyItem;
-    return { rotated: false, kid: signing.kid, alg: algOf(signing), nextKid: next.kid, prePublished: true };
-  }
-  const current = byKey(items, 'SIGNING') as KeyItem;
-  const next = byKey(items, 'NEXT');
-  const answer = (rotated: boolean, found: KeyringItem[]): Rotation => {
-    const signing = byKey(found, 'SIGNING') as KeyItem;
+  const items = await loadItems();
+  const answer = (rotated: boolean, keys: KeyringItem[]): Rotation => {
+    const signing = byKey(keys, 'SIGNING') as KeyItem;
     return {
       rotated,
       kid: signing.kid,
       alg: algOf(signing),
-      nextKid: byKey(found, 'NEXT')?.kid ?? '',
+      nextKid: byKey(keys, 'NEXT')?.kid ?? '',
       prePublished: true,
     };
   };
+  // A keyring without keys gets its first ones: nothing signed before, so nothing to retire.
+  if (!byKey(items, 'SIGNING')) return answer(false, await withFirstKeys(items, now));
+  const current = byKey(items, 'SIGNING') as KeyItem;
+  const next = byKey(items, 'NEXT');
   if (options.expectKid && options.expectKid !== current.kid) return answer(false, items);
 
   const promoted = next && algOf(next) === alg ? next : await newKeyItem('NEXT', alg, now);
@@ -283,17 +290,7 @@ export interface SigningKey {
 let signing: { key: Promise<SigningKey>; loadedAt: number } | undefined;
 
 async function loadSigningKey(now: Date): Promise<SigningKey> {
-  let items = await loadItems();
-  if (!byKey(items, 'SIGNING')) {
-    try {
-      await createFirstKeys(now);
-    } catch (error) {
-      if (!(error instanceof KeyringChanged)) throw error;
-    }
-    items = await loadItems();
-    // This container may have cached the empty set: it publishes what it is about to sign with.
-    publicKeys = undefined;
-  }
+  let items = await withFirstKeys(await loadItems(), now);
   if (await followAlgorithm(items, now)) {
     items = await loadItems();
     publicKeys = undefined;
