@@ -35,6 +35,10 @@ export const metricNames = {
   noticeDeliveryFailed: 'NoticeDeliveryFailed',
   /** The SMS circuit breaker refused a text. */
   smsBreakerOpen: 'SmsBreakerOpen',
+  /** Security events put on the EventBridge bus (the stream worker). */
+  eventsPublished: 'EventsPublished',
+  /** Events the bus refused after the worker's retries: left to Lambda's retries, then the DLQ. */
+  eventsNotPublished: 'EventsNotPublished',
 } as const;
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];
 export type Channel = 'sms' | 'email';
@@ -49,6 +53,11 @@ export const metrics = new Metrics({
 /** Adds one to a counter of this request; the middleware below publishes them when it ends. */
 export function count(name: MetricName): void {
   metrics.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** `value` at once, on its own EMF line: for workers, which have no request to count with. */
+export function countNow(name: MetricName, value: number): void {
+  metrics.singleMetric().addMetric(name, MetricUnit.Count, value);
 }
 
 /** A code send through `send`, counted as sent or failed on its channel; errors pass through. */

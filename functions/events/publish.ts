@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   EventBridgeClient,
   PutEventsCommand,
@@ -12,7 +11,7 @@ import { config } from '../../shared/config.ts';
 import { buildDetail } from '../../shared/events/detail.ts';
 import { EVENT_SOURCE } from '../../shared/events/schema.ts';
 import { errorFields, log, sdkErrorFields } from '../../shared/http/logger.ts';
-import { metrics } from '../../shared/metrics.ts';
+import { countNow, metricNames } from '../../shared/metrics.ts';
 
 /**
  * The table's stream (new images) → the EventBridge bus. The request that records an event
@@ -36,13 +35,6 @@ const MAX_REQUEST_BYTES = 256 * 1024;
 /** Attempts per entry in one invocation (the SDK retries throttling and 5xx inside each). */
 const ATTEMPTS = 4;
 const BACKOFF_BASE_MS = 100;
-
-/** Counters of this worker (dimension `service`); infra/aws/observability.ts may alarm on them. */
-export const eventMetricNames = {
-  published: 'EventsPublished',
-  /** Events left for Lambda's retries and then the dead-letter queue. */
-  notPublished: 'EventsNotPublished',
-} as const;
 
 interface Pending {
   record: DynamoDBRecord;
@@ -185,18 +177,13 @@ async function publishEvents(event: DynamoDBStreamEvent): Promise<DynamoDBBatchR
     pending = failed;
   }
 
-  if (published > 0) countEvents(eventMetricNames.published, published);
-  if (failures.length) countEvents(eventMetricNames.notPublished, failures.length);
+  if (published > 0) countNow(metricNames.eventsPublished, published);
+  if (failures.length) countNow(metricNames.eventsNotPublished, failures.length);
   // Lambda restarts from the lowest sequence number reported: later records of the batch come
   // again too (at least once), earlier ones are done.
   return {
     batchItemFailures: failures.map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' })),
   };
-}
-
-function countEvents(name: string, value: number): void {
-  const single = metrics.singleMetric();
-  single.addMetric(name, MetricUnit.Count, value);
 }
 
 export const handler = publishEvents;

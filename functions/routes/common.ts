@@ -5,6 +5,9 @@ export const readWrite = ['table:read', 'table:write'] as const;
 export const sends = ['sns:publish', 'ses:send'] as const;
 // Every route that checks a code can end in a lock notice, and every factor change is emailed.
 export const checksCodes = [...readWrite, ...keyring, 'ses:send'] as const;
+// Every way sending a code can be refused after the route's own checks: the cooldown, a locked
+// user, a send limit, the provider (nothing is used up).
+export const sendErrors = ['resend_too_soon', 'locked', 'rate_limited', 'delivery_failed'] as const;
 // A change that needs a step-up (`verification`): every way the proof can fail.
 export const stepUpErrors = [
   'verification_required',

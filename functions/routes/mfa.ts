@@ -1,6 +1,6 @@
 import type { Route } from '../../shared/http/route.ts';
 import * as mfa from '../mfa/schemas.ts';
-import { checksCodes, keyring, readWrite, sends, stepUpErrors } from './common.ts';
+import { checksCodes, keyring, readWrite, sendErrors, sends, stepUpErrors } from './common.ts';
 
 /**
  * The route table's entries of the handlers in `functions/mfa/`; functions/routes.ts assembles
@@ -18,15 +18,7 @@ export const createChallenge = {
   summary: 'Start the second step of a login with one factor; SMS and email factors get a code.',
   body: mfa.createChallengeBody,
   responses: { 201: { description: 'Challenge started.', schema: mfa.challengeCreated } },
-  errors: [
-    'mfa_token_invalid',
-    'not_found',
-    'factor_type_not_allowed',
-    'resend_too_soon',
-    'locked',
-    'rate_limited',
-    'delivery_failed',
-  ],
+  errors: ['mfa_token_invalid', 'not_found', 'factor_type_not_allowed', ...sendErrors],
 } as const satisfies Route;
 
 export const resendChallenge = {
@@ -40,15 +32,7 @@ export const resendChallenge = {
   params: mfa.challengeIdParams,
   body: mfa.resendChallengeBody,
   responses: { 200: { description: 'A new code was sent.', schema: mfa.challengeResent } },
-  errors: [
-    'mfa_token_invalid',
-    'challenge_expired',
-    'too_many_attempts',
-    'resend_too_soon',
-    'locked',
-    'rate_limited',
-    'delivery_failed',
-  ],
+  errors: ['mfa_token_invalid', 'challenge_expired', 'too_many_attempts', ...sendErrors],
 } as const satisfies Route;
 
 export const verifyMfa = {
@@ -156,15 +140,7 @@ export const resendFactorCode = {
   summary: 'Send a new confirmation code to a pending SMS or email factor.',
   params: mfa.factorIdParams,
   responses: { 200: { description: 'A new code was sent.', schema: mfa.codeSent } },
-  errors: [
-    'not_found',
-    'factor_not_pending',
-    'resend_too_soon',
-    'too_many_attempts',
-    'locked',
-    'rate_limited',
-    'delivery_failed',
-  ],
+  errors: ['not_found', 'factor_not_pending', 'too_many_attempts', ...sendErrors],
 } as const satisfies Route;
 
 export const sendFactorCode = {
@@ -178,14 +154,7 @@ export const sendFactorCode = {
   summary: 'Send a code to an active SMS or email factor, for use in a `verification`.',
   params: mfa.factorIdParams,
   responses: { 201: { description: 'Code sent.', schema: mfa.codeSent } },
-  errors: [
-    'not_found',
-    'factor_type_not_allowed',
-    'resend_too_soon',
-    'locked',
-    'rate_limited',
-    'delivery_failed',
-  ],
+  errors: ['not_found', 'factor_type_not_allowed', ...sendErrors],
 } as const satisfies Route;
 
 export const deleteFactor = {

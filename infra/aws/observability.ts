@@ -136,6 +136,10 @@ export function observability(scope: Construct, props: ObservabilityProps): Alar
       metric(metricNames.noticeDeliveryFailed, 'security notices'),
     ]),
     graph('SMS circuit breaker open', [metric(metricNames.smsBreakerOpen, 'texts refused')]),
+    graph('Security events on the bus', [
+      metric(metricNames.eventsPublished, 'published'),
+      metric(metricNames.eventsNotPublished, 'not published (retried, then the DLQ)'),
+    ]),
     new GraphWidget({
       title: 'SMS spend this month (USD)',
       left: [
