@@ -55,6 +55,11 @@ if (values.local === !!values.stage) {
 try {
   const rotation = values.stage ? await rotateDeployed(values.stage, values.region) : await rotateLocal();
   console.log(JSON.stringify(rotation, null, 2));
+  if ((rotation as { prePublished?: boolean }).prePublished === false) {
+    console.error(
+      'Warning: the new signing key was published less than two hours ago. Verifiers that cached the JWKS before (API Gateway caches it up to two hours) refuse its tokens until they fetch the keys again.',
+    );
+  }
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
