@@ -24,12 +24,13 @@ const MIN_GUESSES = 1e10;
 export type WeakReason = 'too_short' | 'too_long' | 'common' | 'context';
 
 let estimator: Promise<ZxcvbnFactory> | undefined;
-// Loaded on first use: the list is large, and only the routes that set passwords need it.
+// Loaded on first use: the list is large, and only the routes that set passwords need it. The
+// list comes compressed (common-passwords.ts).
 function zxcvbn(): Promise<ZxcvbnFactory> {
-  estimator ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]).then(
+  estimator ??= Promise.all([import('@zxcvbn-ts/core'), import('./common-passwords.ts')]).then(
     ([core, common]) =>
       new core.ZxcvbnFactory({
-        dictionary: { 'passwords-common': common.dictionary['passwords-common'] },
+        dictionary: { 'passwords-common': common.commonPasswords() },
         graphs: common.adjacencyGraphs,
       }),
   );
