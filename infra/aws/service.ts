@@ -709,7 +709,9 @@ export class MfaService extends Construct {
         }),
       );
     const grants: Record<Permission, (role: Role) => void> = {
-      'table:read': (role) => tableActions(role, ['GetItem', 'Query', 'ConditionCheckItem']),
+      // BatchGetItem: named keys only, like GetItem (the login's items in one round trip, a
+      // user's sessions, members' addresses); never Scan.
+      'table:read': (role) => tableActions(role, ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem']),
       'table:write': (role) =>
         tableActions(role, ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem']),
       'kms:decrypt': (role) => kmsActions(role, ['kms:Decrypt']),

@@ -20,11 +20,18 @@ import {
 } from './support.ts';
 
 /**
- * What each permission of the route table may turn into, and nothing more: no Scan, batch,
- * DescribeTable or stream action (transactions are authorised per item action).
+ * What each permission of the route table may turn into, and nothing more: no Scan, batch
+ * write, DescribeTable or stream action (transactions are authorised per item action).
+ * BatchGetItem reads named keys, as GetItem does: the code reads a login's items, a user's
+ * sessions and members' addresses with it (without it, those reads are refused on AWS).
  */
 const implied: Record<Permission, string[]> = {
-  'table:read': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  'table:read': [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+  ],
   'table:write': [
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',

@@ -302,6 +302,7 @@ describe('signing key rotation', () => {
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:Query',
         'dynamodb:ConditionCheckItem',
         'dynamodb:PutItem',
