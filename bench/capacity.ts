@@ -253,6 +253,23 @@ export function recordCapacity(client: DynamoDBDocumentClient): Recorder {
           call.billed = { read: call.items.reduce((sum, item) => sum + item.units, 0), write: 0 };
           call.source = 'model';
           call.label = `TransactGet [${call.items.map((item) => item.kind).join(', ')}]`;
+        } else if (operation === 'BatchGetItem') {
+          // Billed as one GetItem per key (each rounded up to 4 KB, a missing item at the
+          // minimum), half for eventually consistent reads (Developer Guide, "Read request units").
+          const [table, request] = Object.entries(
+            (input as { RequestItems?: Record<string, { Keys: Key[]; ConsistentRead?: boolean }> })
+              .RequestItems ?? {},
+          )[0] ?? ['', { Keys: [] }];
+          const share = request.ConsistentRead ? 1 : 0.5;
+          call.items = await Promise.all(
+            request.Keys.map(async (key) => {
+              const bytes = itemBytes(await stored(table, { pk: key.pk, sk: key.sk }));
+              return { op: 'Get', kind: kind(key), bytes, units: share * units(bytes, READ_UNIT_BYTES) };
+            }),
+          );
+          call.billed = { read: call.items.reduce((sum, item) => sum + item.units, 0), write: 0 };
+          call.source = 'model';
+          call.label = `BatchGet [${call.items.map((item) => item.kind).join(', ')}]`;
         } else {
           const key = operation === 'Query' ? queried(input) : (input.Key ?? input.Item);
           call.label = `${short} ${kind(key)}${input.ConditionExpression ? ' (conditional)' : ''}`;

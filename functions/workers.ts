@@ -20,8 +20,9 @@ export const workers = {
   publishEvents: {
     module: 'events/publish',
     trigger: { kind: 'tableStream' },
-    permissions: ['events:put'],
-    summary: 'Puts every security event the table records on the EventBridge bus.',
+    // table:put: the audit events a new session implies are written from its record.
+    permissions: ['events:put', 'table:put'],
+    summary: "Records a new session's audit events, and puts every security event on the EventBridge bus.",
   },
   rotateSigningKey: {
     module: 'keys/rotate',

@@ -5,16 +5,28 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { config } from '../../shared/config.ts';
+import { db, isConditionFailure } from '../../shared/db/client.ts';
+import { sessionEventPuts } from '../../shared/db/events.ts';
 import { buildDetail } from '../../shared/events/detail.ts';
 import { EVENT_SOURCE } from '../../shared/events/schema.ts';
 import { errorFields, log, sdkErrorFields } from '../../shared/http/logger.ts';
 import { countNow, metricNames } from '../../shared/metrics.ts';
 
 /**
- * The table's stream (new images) → the EventBridge bus. The request that records an event
+ * The table's stream (new images) → the audit log and the EventBridge bus.
+ *
+ * First, a new session's record becomes its audit events (`session.created`, and
+ * `mfa.verified` after an MFA step: shared/db/events.ts sessionEventPuts). A login's
+ * transaction thus holds only what must be atomic (the proof spent, the login used up, the
+ * session), and the events cost plain writes instead of transactional ones. Their ids were
+ * fixed when the session was opened and each Put is conditional, so a record delivered twice
+ * writes each event once; a Put that fails is reported like a refused entry (below).
+ *
+ * Then the bus. The request that records an event
  * never talks to EventBridge: the event commits with its change, and this worker puts it on
  * the bus afterwards, so a slow or failing bus can neither fail nor slow a login.
  *
@@ -41,6 +53,41 @@ interface Pending {
   id: string;
   type: string;
   entry: PutEventsRequestEntry;
+}
+
+/** A session just opened (never an update of one: a refresh or a revocation). */
+function isNewSession(record: DynamoDBRecord): boolean {
+  const keys = record.dynamodb?.Keys;
+  return (
+    record.eventName === 'INSERT' && (keys?.pk?.S ?? '').startsWith('SESSION#') && keys?.sk?.S === 'SESSION'
+  );
+}
+
+/** Writes the audit events of each new session; returns the records whose events did not all land. */
+async function recordSessionEvents(records: DynamoDBRecord[]): Promise<DynamoDBRecord[]> {
+  const failed: DynamoDBRecord[] = [];
+  await Promise.all(
+    records.map(async (record) => {
+      try {
+        const session = unmarshall((record.dynamodb?.NewImage ?? {}) as Parameters<typeof unmarshall>[0]);
+        await Promise.all(
+          sessionEventPuts(session).map((put) =>
+            db.send(new PutCommand(put)).catch((error: unknown) => {
+              // Written by an earlier delivery of this record: done.
+              if (!isConditionFailure(error)) throw error;
+            }),
+          ),
+        );
+      } catch (error) {
+        log.error('session events not recorded', {
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+          ...sdkErrorFields(error),
+        });
+        failed.push(record);
+      }
+    }),
+  );
+  return failed;
 }
 
 /** Published events are inserted event items of a user; everything else on the stream is not one. */
@@ -114,7 +161,7 @@ async function putOnce(bus: string, pending: Pending[]): Promise<(Pending & { er
 }
 
 async function publishEvents(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const failures: DynamoDBRecord[] = [];
+  const failures: DynamoDBRecord[] = await recordSessionEvents(event.Records.filter(isNewSession));
   let pending: Pending[] = [];
   for (const record of event.Records.filter(isUserEvent)) {
     let item: Record<string, unknown>;

@@ -1,18 +1,16 @@
 import { secondToTheMailbox } from '../../shared/auth/password-reset.ts';
 import { recordEvent } from '../../shared/db/events.ts';
-import { getFactor, publicFactor } from '../../shared/db/factors.ts';
-import { findUserById } from '../../shared/db/users.ts';
+import { publicFactor } from '../../shared/db/factors.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { startChallenge } from '../../shared/mfa/delivery.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import * as routes from '../routes/mfa.ts';
 
-export const handler = http(routes.createChallenge, async ({ body, login, ip, userAgent }) => {
-  const factor = await getFactor(login.userId, body.factorId);
+export const handler = http(routes.createChallenge, async ({ login, ip, userAgent }) => {
+  const { factor, user } = login;
   // Another user's factor id, a pending factor and a missing one: the same 404.
   if (factor?.status !== 'active') throw new ApiError('not_found');
-  const user = await findUserById(login.userId);
   // The organisation may have stopped allowing this type since the factor was added.
   if (!user || !(await policyFor(user)).allowedFactorTypes.includes(factor.type)) {
     throw new ApiError('factor_type_not_allowed');

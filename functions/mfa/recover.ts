@@ -3,7 +3,7 @@ import { afterPasswordReset, completingReset } from '../../shared/auth/password-
 import { notifyOwner } from '../../shared/auth/security-notice.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
-import { authVersionOf, findUserById } from '../../shared/db/users.ts';
+import { authVersionOf } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
@@ -11,7 +11,7 @@ import { recoveryCodeUsed } from '../../shared/notify/templates.ts';
 import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAgent }) => {
-  const user = await findUserById(login.userId);
+  const { user } = login;
   if (!user || authVersionOf(user) !== login.authVersion) throw new ApiError('mfa_token_invalid');
 
   const checked = await checkProof(
@@ -29,9 +29,10 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
     ip,
     userAgent,
     authVersion: reset.authVersion,
+    ...(login.sessionId ? { sessionId: login.sessionId } : {}),
     items: [
       ...checked.items,
-      consumePendingLogin(login),
+      ...consumePendingLogin(login),
       ...reset.items,
       ...eventPuts({
         type: 'recovery_code.used',

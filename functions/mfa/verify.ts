@@ -1,9 +1,9 @@
 import { openSession } from '../../shared/auth/open-session.ts';
 import { afterPasswordReset, completingReset } from '../../shared/auth/password-reset.ts';
 import { newDevice } from '../../shared/db/devices.ts';
-import { eventPuts } from '../../shared/db/events.ts';
+import { eventPuts, newEventId } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
-import { authVersionOf, findUserById } from '../../shared/db/users.ts';
+import { authVersionOf } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
@@ -11,7 +11,7 @@ import { checkProof } from '../../shared/mfa/proof.ts';
 import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgent }) => {
-  const user = await findUserById(login.userId);
+  const { user } = login;
   // The password changed since this login's password step: the login died with the old password.
   if (!user || authVersionOf(user) !== login.authVersion) throw new ApiError('mfa_token_invalid');
 
@@ -22,24 +22,25 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
   const checked = await checkProof(
     user,
     proof,
-    { purpose: 'login', loginDigest: login.tokenDigest, policy },
+    {
+      purpose: 'login',
+      loginDigest: login.tokenDigest,
+      policy,
+      ...(login.factor ? { factor: login.factor } : {}),
+    },
     { ip, userAgent },
   );
 
   const now = new Date();
+  // The `mfa.verified` event is derived from the session's record; its id is taken now, so
+  // it sorts before what the rest of this request records.
+  const proofOfLogin = {
+    method: checked.method,
+    ...(checked.factor ? { factorId: checked.factor.factorId } : {}),
+    eventId: newEventId(now),
+  };
   const reset = completingReset(login, user, { ip, userAgent }, now);
-  const items = [
-    ...checked.items,
-    consumePendingLogin(login),
-    ...reset.items,
-    ...eventPuts({
-      type: 'mfa.verified',
-      userId: user.userId,
-      ip,
-      userAgent,
-      details: { method: checked.method, factorId: checked.factor?.factorId },
-    }),
-  ];
+  const items = [...checked.items, ...consumePendingLogin(login), ...reset.items];
   const proofItems = checked.items.length;
   let deviceToken: string | undefined;
   const days = policy.rememberDeviceDays;
@@ -65,6 +66,8 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     userAgent,
     items,
     authVersion: reset.authVersion,
+    ...(login.sessionId ? { sessionId: login.sessionId } : {}),
+    proof: proofOfLogin,
     // Lost races: the proof was used by a parallel request, or the login already completed.
     conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
     lost: checked.lost,

@@ -714,6 +714,7 @@ export class MfaService extends Construct {
       'table:read': (role) => tableActions(role, ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem']),
       'table:write': (role) =>
         tableActions(role, ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem']),
+      'table:put': (role) => tableActions(role, ['PutItem']),
       'kms:decrypt': (role) => kmsActions(role, ['kms:Decrypt']),
       'kms:generateDataKey': (role) => kmsActions(role, ['kms:GenerateDataKey']),
       'sns:publish': (role) => {
@@ -862,8 +863,9 @@ export class MfaService extends Construct {
             retryAttempts: 10,
             maxRecordAge: Duration.hours(24),
             onFailure: new SqsDlq(deadLetters),
-            // Security events only, each once: every event is written under its user (and a
-            // copy under its org, DESIGN.md data model), so the USER# copy is the one published.
+            // New sessions (their audit events are derived from them) and security events, each
+            // once: every event is written under its user (and a copy under its org, DESIGN.md
+            // data model), so the USER# copy is the one published.
             filters: [
               FilterCriteria.filter({
                 eventName: FilterRule.isEqual('INSERT'),
@@ -871,6 +873,15 @@ export class MfaService extends Construct {
                   NewImage: {
                     [tableDefinition.partitionKey]: { S: FilterRule.beginsWith('USER#') },
                     [tableDefinition.sortKey]: { S: FilterRule.beginsWith('EVENT#') },
+                  },
+                },
+              }),
+              FilterCriteria.filter({
+                eventName: FilterRule.isEqual('INSERT'),
+                dynamodb: {
+                  NewImage: {
+                    [tableDefinition.partitionKey]: { S: FilterRule.beginsWith('SESSION#') },
+                    [tableDefinition.sortKey]: { S: FilterRule.isEqual('SESSION') },
                   },
                 },
               }),

@@ -29,6 +29,8 @@ export interface AwsEndpoints {
   /** Every entry put on a bus here, oldest first. */
   events(): BusEvent[];
   createEventBus(name: string): void;
+  /** What `GET /_local/streams/settled` waits for (the runtime's stream pollers). */
+  setStreamsSettled(settled: () => Promise<void>): void;
 }
 
 /**
@@ -115,6 +117,7 @@ interface State {
   /** `POST /_local/fail-events` rules: entries left to fail, per user id ('*': any entry). */
   failEvents: Map<string, number>;
   failedEvents: number;
+  streamsSettled?: () => Promise<void>;
 }
 
 export async function startAwsEndpoints(options: AwsEndpointsOptions = {}): Promise<AwsEndpoints> {
@@ -165,6 +168,9 @@ export async function startAwsEndpoints(options: AwsEndpointsOptions = {}): Prom
     createEventBus: (name) => {
       state.buses.add(name);
     },
+    setStreamsSettled: (settled) => {
+      state.streamsSettled = settled;
+    },
   };
 }
 
@@ -179,6 +185,7 @@ async function handle(state: State, req: IncomingMessage): Promise<Reply> {
   if (url.pathname.startsWith('/_aws/') || url.pathname.startsWith('/_localstack/')) {
     return inspect(state, req.method ?? 'GET', url);
   }
+  if (url.pathname === '/_local/streams/settled') return streamsSettled(state);
   if (url.pathname.startsWith('/_local/')) return testHooks(state, req.method ?? 'GET', url, body);
   const scope = credentialScope(req, url);
   // Without a scope the protocol can still be told apart: only awsJson requests carry X-Amz-Target.
@@ -858,6 +865,24 @@ function inspect(state: State, method: string, url: URL): Reply {
 }
 
 // ---------------------------------------------------------------- local-only test hooks
+
+const SETTLE_TIMEOUT_MS = 10_000;
+
+/**
+ * `GET /_local/streams/settled` answers 200 once the table stream's workers have handled every
+ * change written before the request (StreamPoller.settled), 504 after 10 s: a test reads what
+ * the workers derive (the audit events of a new session) after it. Local-only, like the rest.
+ */
+async function streamsSettled(state: State): Promise<Reply> {
+  if (!state.streamsSettled) return json(200, { settled: true, workers: 0 });
+  const timeout = new Promise<'timeout'>((resolve) =>
+    setTimeout(resolve, SETTLE_TIMEOUT_MS, 'timeout').unref(),
+  );
+  const outcome = await Promise.race([state.streamsSettled().then(() => 'settled' as const), timeout]);
+  return outcome === 'settled'
+    ? json(200, { settled: true })
+    : json(504, { error: `The stream workers did not catch up within ${SETTLE_TIMEOUT_MS / 1000} s` });
+}
 
 /**
  * `GET|POST /_local/fail-destinations`, body `{ "destinations": ["+15555550100", "a@example.com"] }`:

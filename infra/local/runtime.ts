@@ -23,6 +23,12 @@ export interface RuntimeOptions {
   api?: ApiKind;
   /** A `cdk.out` folder: run the synthesized bundles instead of the source handlers (same environment). */
   bundles?: string;
+  /**
+   * `false`: no stream poller. For a measurement that runs the stream worker itself, record by
+   * record (bench/flows.ts), so the worker's calls are not counted in whichever request is in
+   * flight when the poller fires.
+   */
+  streamWorkers?: boolean;
 }
 
 export interface Runtime {
@@ -96,7 +102,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     });
     started.push(api);
     const streams = new Map<string, StreamPoller>();
-    for (const worker of streamWorkers) {
+    for (const worker of options.streamWorkers === false ? [] : streamWorkers) {
       const poller = startStreamPoller({
         endpoint: dynamo.endpoint,
         streamArn: stream.streamArn,
@@ -109,6 +115,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       streams.set(worker.name, poller);
       started.push(poller);
     }
+    aws.setStreamsSettled(async () => {
+      await Promise.all([...streams.values()].map((poller) => poller.settled()));
+    });
     return {
       apiUrl: api.url,
       awsUrl: aws.url,

@@ -57,6 +57,12 @@ export interface StreamPollerOptions {
 export interface StreamPoller {
   /** Records given up on after every retry, oldest first. */
   deadLetters(): DeadLetter[];
+  /**
+   * Resolves once a round of reads that began after this call found nothing new in any shard:
+   * every change written before the call has been handed to the worker (and what the worker
+   * wrote meanwhile, too). What a test waits for before it reads what a worker derives.
+   */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +95,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const deadLetters: DeadLetter[] = [];
   let firstDiscovery = true;
   let discoveredAt = 0;
+  let round = 0;
+  const waiting: { after: number; resolve: () => void }[] = [];
 
   async function discover(): Promise<void> {
     let start: string | undefined;
@@ -206,12 +214,19 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   async function run(): Promise<void> {
     while (!stopping.signal.aborted) {
       try {
+        const current = ++round;
         if (Date.now() - discoveredAt > DISCOVER_EVERY_MS || ![...shards.values()].some(readable)) {
           await discover();
         }
         let busy = false;
         for (const shard of shards.values()) {
           if (readable(shard) && (await poll(shard))) busy = true;
+        }
+        if (!busy) {
+          for (const waiter of waiting.filter((w) => w.after < current)) {
+            waiting.splice(waiting.indexOf(waiter), 1);
+            waiter.resolve();
+          }
         }
         // A full batch may have more behind it: read again at once, else wait for the next poll.
         if (!busy) await sleep(pollMs, undefined, { signal: stopping.signal });
@@ -233,6 +248,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const running = run().catch(() => {});
   return {
     deadLetters: () => deadLetters.map((letter) => structuredClone(letter)),
+    settled: () => new Promise<void>((resolve) => waiting.push({ after: round, resolve })),
     stop: async () => {
       stopping.abort();
       await running;

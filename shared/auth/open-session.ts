@@ -1,6 +1,5 @@
 import { config } from '../config.ts';
-import { eventPuts } from '../db/events.ts';
-import { newSession, revokeSession } from '../db/sessions.ts';
+import { newSession, revokeSession, type SessionProof } from '../db/sessions.ts';
 import { type TransactItem, transact } from '../db/transact.ts';
 import { authVersionOf, findUserById, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
@@ -22,6 +21,10 @@ export interface OpenSession {
    * reset that completes with this session passes the version it sets.
    */
   authVersion?: number;
+  /** The MFA step the login passed: its `mfa.verified` event is derived with `session.created`. */
+  proof?: SessionProof;
+  /** The session id the login named: its conditional Put is what uses the login up. */
+  sessionId?: string;
 }
 
 /**
@@ -38,12 +41,14 @@ async function confirmPasswordVersion(userId: string, sessionId: string, version
 }
 
 /**
- * A new session and its tokens. The session, the `session.created` event and whatever the
- * login consumed are one transaction: either the user is logged in and the proof is spent,
- * or neither.
+ * A new session and its tokens. The session and whatever the login consumed are one
+ * transaction: either the user is logged in and the proof is spent, or neither. Its audit
+ * events (`session.created`, `mfa.verified`) are not in that transaction: the stream worker
+ * derives them from the session's record (functions/events/publish.ts), at least once and
+ * under ids fixed here, so they cost no transactional writes and can be neither lost nor doubled.
  */
 export async function openSession(user: User, input: OpenSession, now = new Date()) {
-  const { session, refreshToken, puts } = await newSession(
+  const { session, refreshToken, put, indexed } = await newSession(
     {
       userId: user.userId,
       orgId: user.orgId,
@@ -53,20 +58,16 @@ export async function openSession(user: User, input: OpenSession, now = new Date
       authTime: now,
       ip: input.ip,
       userAgent: input.userAgent,
+      ...(input.proof ? { proof: input.proof } : {}),
+      ...(input.sessionId ? { sessionId: input.sessionId } : {}),
     },
     now,
   );
-  const event = eventPuts(
-    {
-      type: 'session.created',
-      userId: user.userId,
-      ip: input.ip,
-      userAgent: input.userAgent,
-      details: { aal: input.aal, amr: input.amr },
-    },
-    now,
-  );
-  await transact([...(input.items ?? []), ...puts, ...event], input.conflict, input.lost);
+  await indexed().catch(async (error: unknown) => {
+    await input.lost?.();
+    throw error;
+  });
+  await transact([...(input.items ?? []), put], input.conflict, input.lost);
   await confirmPasswordVersion(user.userId, session.sessionId, input.authVersion ?? authVersionOf(user));
   count(metricNames.logins);
   const accessToken = await issueAccessToken({
@@ -96,11 +97,12 @@ export async function openEnrollmentSession(
   now = new Date(),
 ) {
   const ttlSeconds = config().mfaTokenTtlSeconds;
-  const { session, puts } = await newSession(
+  const { session, put, indexed } = await newSession(
     { userId: user.userId, scope: 'mfa:enroll', ttlSeconds, aal: 1, amr: ['pwd'], authTime: now, ...context },
     now,
   );
-  await transact(puts);
+  await indexed();
+  await transact([put]);
   await confirmPasswordVersion(user.userId, session.sessionId, authVersionOf(user));
   const enrollmentToken = await issueAccessToken(
     {

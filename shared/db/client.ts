@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 
 /** Created once per container; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set. */
@@ -26,3 +26,29 @@ export function cancellationReasons(error: unknown): string[] | undefined {
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
   return reasons?.map((reason) => reason.Code ?? 'None');
 }
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/**
+ * Several items of the table in one round trip (BatchGetItem, strongly consistent: what a
+ * request decides on must include every write that completed before it). The answer maps
+ * `pk|sk` to the item; a missing item is absent from the map. Keys DynamoDB leaves unprocessed
+ * (throttling) are asked again.
+ */
+export async function getItems(keys: readonly ItemKey[]): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  let pending: Record<string, unknown>[] | undefined = keys.map((key) => ({ ...key }));
+  while (pending?.length) {
+    const out: BatchGetCommandOutput = await db.send(
+      new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    for (const item of out.Responses?.[table()] ?? []) found.set(itemId(item as ItemKey), item);
+    pending = out.UnprocessedKeys?.[table()]?.Keys;
+  }
+  return found;
+}
+
+export const itemId = (key: ItemKey) => `${key.pk}|${key.sk}`;

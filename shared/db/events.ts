@@ -38,9 +38,19 @@ export interface SecurityEvent {
 // Monotonic: events written in one request (one millisecond) still sort in the order they happened.
 const nextId = monotonicFactory();
 
+/**
+ * An event id (a ULID) from the same monotonic source as every event of this container: for a
+ * record that an event is later derived from (a session, by the stream worker), so the event
+ * sorts where it happened among the request's other events.
+ */
+export const newEventId = (now = new Date()) => nextId(now.getTime());
+
 /** The Put(s) of one event, for a transaction: the event commits with the change it records. */
 export function eventPuts(input: EventInput, now = new Date()) {
-  const id = nextId(now.getTime());
+  return eventPutsWithId(nextId(now.getTime()), input, now);
+}
+
+function eventPutsWithId(id: string, input: EventInput, now: Date) {
   const event: SecurityEvent = {
     id,
     type: input.type,
@@ -58,6 +68,41 @@ export function eventPuts(input: EventInput, now = new Date()) {
   return owners.map((pk) => ({
     Put: { TableName: table(), Item: { pk, sk: `EVENT#${id}`, ...event, ...org, ttl } },
   }));
+}
+
+/**
+ * What a new session's stream record implies: `session.created`, and `mfa.verified` for a login
+ * that passed an MFA step. Their ids were chosen when the session was opened (so they sort with
+ * the request's other events), and each Put is conditional on the event not being there yet:
+ * the stream delivers a record at least once, the audit log holds each event once.
+ */
+export function sessionEventPuts(session: Record<string, unknown>) {
+  const at = new Date(session.createdAt as string);
+  const context = {
+    userId: session.userId as string,
+    ip: session.ip as string | undefined,
+    userAgent: session.userAgent as string | undefined,
+  };
+  const proof = session.proof as { method: string; factorId?: string; eventId: string } | undefined;
+  const puts = [
+    ...(proof
+      ? eventPutsWithId(
+          proof.eventId,
+          {
+            type: 'mfa.verified',
+            ...context,
+            details: { method: proof.method, ...(proof.factorId ? { factorId: proof.factorId } : {}) },
+          },
+          at,
+        )
+      : []),
+    ...eventPutsWithId(
+      (session.createdEventId ?? session.sessionId) as string,
+      { type: 'session.created', ...context, details: { aal: session.aal, amr: session.amr } },
+      at,
+    ),
+  ];
+  return puts.map(({ Put }) => ({ ...Put, ConditionExpression: 'attribute_not_exists(pk)' }));
 }
 
 /**

@@ -98,7 +98,12 @@ export async function getFactor(
   const out = await db.send(
     new GetCommand({ TableName: table(), Key: factorKey(userId, factorId), ConsistentRead: true }),
   );
-  const factor = out.Item as Factor | undefined;
+  return liveFactor(out.Item, now);
+}
+
+/** A factor item as read (here or with other items in one batch): pending ones expire on read. */
+export function liveFactor(item: Record<string, unknown> | undefined, now = new Date()): Factor | undefined {
+  const factor = item as Factor | undefined;
   return factor && live(factor, now) ? factor : undefined;
 }
 

@@ -1,16 +1,21 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { randomToken } from '../crypto/random.ts';
 import { ApiError } from '../http/errors.ts';
 import { digest } from '../mfa/codes.ts';
-import { db, epochSeconds, table } from './client.ts';
+import { db, epochSeconds, getItems, itemId, table } from './client.ts';
+import { newEventId } from './events.ts';
+import { type Factor, factorKey, liveFactor } from './factors.ts';
+import { sessionKey } from './sessions.ts';
 import { type TransactItem, transact } from './transact.ts';
-import { authVersionOf, type User } from './users.ts';
+import { authVersionOf, profileKey, type User } from './users.ts';
 
 /**
  * A password-verified login waiting for its second factor: `MFATOKEN#<digest>` / `LOGIN`.
- * The mfaToken is opaque and only its digest is stored; it is consumed in the same
- * transaction that creates the session, so one login yields at most one session.
+ * Only the mfaToken's digest is stored. The login names the session it may become: creating
+ * that session (a Put conditional on its absence) is what uses the login up, so one login
+ * yields at most one session without a Delete in the session's transaction, and a login whose
+ * session exists is refused when it is read.
  */
 export interface PendingLogin {
   tokenDigest: string;
@@ -18,8 +23,14 @@ export interface PendingLogin {
   expiresAt: string;
   /** The password version the password step saw: a password changed since ends this login. */
   authVersion: number;
+  /** The id of the session this login becomes (absent on logins from before it had one). */
+  sessionId?: string;
   /** A password reset waiting for its second factor: the new password takes effect with it. */
   reset?: { passwordHash: string };
+  /** The user's profile, read with the login in one round trip (absent: the account is gone). */
+  user?: User;
+  /** The factor the request names, read with them (absent: no such live factor of this user). */
+  factor?: Factor;
 }
 
 const key = (tokenDigest: string) => ({ pk: `MFATOKEN#${tokenDigest}`, sk: 'LOGIN' });
@@ -31,8 +42,19 @@ export interface NewPendingLogin {
   conflict?: (index: number) => Error;
 }
 
+/**
+ * `<userId>.<sessionId>.<secret>`: the ids let the login, the profile, the factor and the
+ * session it becomes be read in one BatchGetItem. They are no secret (the access token's `sub`
+ * and `sid` after the MFA step) and prove nothing: the login item is found by the digest of
+ * the whole token and must name both.
+ */
+const TOKEN = /^([0-9A-HJKMNP-TV-Z]{26})\.([0-9A-HJKMNP-TV-Z]{26})\.[\w-]{43}$/;
+// Tokens issued before the ids were part of them (in flight across an upgrade, 10 minutes).
+const UNSCOPED_TOKEN = /^[\w-]{43}$/;
+
 export async function createPendingLogin(user: User, options: NewPendingLogin = {}, now = new Date()) {
-  const mfaToken = randomToken();
+  const sessionId = newEventId(now);
+  const mfaToken = `${user.userId}.${sessionId}.${randomToken()}`;
   const tokenDigest = await digest('mfa-token', mfaToken);
   const expiresAt = new Date(now.getTime() + config().mfaTokenTtlSeconds * 1000);
   const put = {
@@ -41,6 +63,7 @@ export async function createPendingLogin(user: User, options: NewPendingLogin = 
       Item: {
         ...key(tokenDigest),
         userId: user.userId,
+        sessionId,
         authVersion: authVersionOf(user),
         ...(options.reset ? { reset: options.reset } : {}),
         expiresAt: expiresAt.toISOString(),
@@ -54,32 +77,69 @@ export async function createPendingLogin(user: User, options: NewPendingLogin = 
   return { mfaToken, expiresIn: config().mfaTokenTtlSeconds };
 }
 
-export async function findPendingLogin(mfaToken: string, now = new Date()): Promise<PendingLogin> {
-  if (!/^[\w-]{43}$/.test(mfaToken)) throw new ApiError('mfa_token_invalid');
+/**
+ * The login behind an mfaToken, with the user's profile, the factor the request names, and
+ * the session the login becomes: one consistent BatchGetItem, where reading them one after
+ * the other took three round trips.
+ */
+export async function findPendingLogin(
+  mfaToken: string,
+  options: { factorId?: string } = {},
+  now = new Date(),
+): Promise<PendingLogin> {
+  const ids = TOKEN.exec(mfaToken);
+  if (!ids && !UNSCOPED_TOKEN.test(mfaToken)) throw new ApiError('mfa_token_invalid');
   const tokenDigest = await digest('mfa-token', mfaToken);
-  const out = await db.send(
-    new GetCommand({ TableName: table(), Key: key(tokenDigest), ConsistentRead: true }),
+  const userKeys = (userId: string) => [
+    profileKey(userId),
+    ...(options.factorId ? [factorKey(userId, options.factorId)] : []),
+  ];
+  const loginKey = key(tokenDigest);
+  const claimed = ids ? { userId: ids[1] as string, sessionId: ids[2] as string } : undefined;
+  let items = await getItems(
+    claimed ? [loginKey, ...userKeys(claimed.userId), sessionKey(claimed.sessionId)] : [loginKey],
   );
-  const item = out.Item;
+  const item = items.get(itemId(loginKey));
   // TTL deletion lags by up to two days: the expiry is checked here, not left to DynamoDB.
-  if (!item || item.expiresAt <= now.toISOString()) throw new ApiError('mfa_token_invalid');
+  if (!item || (item.expiresAt as string) <= now.toISOString()) throw new ApiError('mfa_token_invalid');
+  const userId = item.userId as string;
+  if (claimed) {
+    // The ids are covered by the digest, so they match the login's; the session is the use.
+    if (claimed.userId !== userId || claimed.sessionId !== item.sessionId)
+      throw new ApiError('mfa_token_invalid');
+    if (items.has(itemId(sessionKey(claimed.sessionId)))) throw new ApiError('mfa_token_invalid');
+  } else items = await getItems(userKeys(userId));
+  const user = items.get(itemId(profileKey(userId))) as User | undefined;
+  const factor = options.factorId
+    ? liveFactor(items.get(itemId(factorKey(userId, options.factorId))), now)
+    : undefined;
   return {
     tokenDigest,
-    userId: item.userId,
-    expiresAt: item.expiresAt,
-    authVersion: item.authVersion ?? 0,
-    ...(item.reset ? { reset: item.reset } : {}),
+    userId,
+    expiresAt: item.expiresAt as string,
+    authVersion: (item.authVersion as number | undefined) ?? 0,
+    ...(claimed ? { sessionId: claimed.sessionId } : {}),
+    ...(item.reset ? { reset: item.reset as PendingLogin['reset'] } : {}),
+    ...(user ? { user } : {}),
+    ...(factor ? { factor } : {}),
   };
 }
 
-/** Transaction item: the login is used up by the write that creates its session. */
-export function consumePendingLogin(login: PendingLogin, now = new Date()) {
-  return {
-    Delete: {
-      TableName: table(),
-      Key: key(login.tokenDigest),
-      ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-      ExpressionAttributeValues: { ':now': now.toISOString() },
+/**
+ * Transaction items that use the login up besides its session: none when the session's
+ * conditional Put does it. A login from before logins named their session, and a password
+ * reset's (it holds the new password's hash, which should not outlive its use), are deleted.
+ */
+export function consumePendingLogin(login: PendingLogin, now = new Date()): TransactItem[] {
+  if (login.sessionId && !login.reset) return [];
+  return [
+    {
+      Delete: {
+        TableName: table(),
+        Key: key(login.tokenDigest),
+        ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      },
     },
-  };
+  ];
 }

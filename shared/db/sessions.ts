@@ -2,15 +2,16 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ulid } from 'ulid';
 import { config } from '../config.ts';
 import { secretKey } from '../crypto/keyring.ts';
 import { hmacSha256, randomToken } from '../crypto/random.ts';
 import { db, epochSeconds, isConditionFailure, table } from './client.ts';
+import { newEventId } from './events.ts';
 
 /**
  * Sessions: `SESSION#<id>` / `SESSION`. A refresh token is `<sessionId>.<rotation>.<secret>`
@@ -39,6 +40,7 @@ export interface Session {
 type SessionItem = Session & { pk: string; sk: string; refreshDigest: string; used: Record<string, string> };
 
 const key = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
+export const sessionKey = key;
 
 async function digest(token: string): Promise<string> {
   return hmacSha256(await secretKey('hmac'), `refresh:${token}`);
@@ -51,6 +53,8 @@ function parseRefreshToken(token: string): { sessionId: string; rotation: number
 }
 
 export interface NewSession {
+  /** Chosen beforehand by the login this session completes (shared/db/logins.ts), else new. */
+  sessionId?: string;
   userId: string;
   /** `mfa:enroll` sessions only back an enrollment token: short, and never refreshed. */
   scope?: 'full' | 'mfa:enroll';
@@ -62,11 +66,22 @@ export interface NewSession {
   authTime: Date;
   ip: string;
   userAgent: string;
+  /**
+   * The MFA step this login passed, with the id its `mfa.verified` event gets. The stream
+   * worker writes that event and `session.created` from the session's record (sessionEventPuts).
+   */
+  proof?: SessionProof;
+}
+
+export interface SessionProof {
+  method: string;
+  factorId?: string;
+  eventId: string;
 }
 
 /** A session and its first refresh token, with the Put that creates it (for a transaction). */
 export async function newSession(input: NewSession, now = new Date()) {
-  const sessionId = ulid();
+  const sessionId = input.sessionId ?? newEventId(now);
   const refreshToken = `${sessionId}.0.${randomToken()}`;
   const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? config().refreshTokenTtlSeconds) * 1000);
   const item: SessionItem = {
@@ -86,23 +101,39 @@ export async function newSession(input: NewSession, now = new Date()) {
     expiresAt: expiresAt.toISOString(),
   };
   const ttl = epochSeconds(expiresAt);
-  const puts = [
+  const [put, index] = [
     {
       Put: {
         TableName: table(),
-        Item: { ...item, ip: input.ip, userAgent: input.userAgent.slice(0, 256), ttl },
+        Item: {
+          ...item,
+          ip: input.ip,
+          userAgent: input.userAgent.slice(0, 256),
+          ...(input.proof ? { proof: input.proof } : {}),
+          // The id of its `session.created` event (derived by the stream worker): taken now, so
+          // the event sorts after the ones the login recorded before (its MFA step's).
+          createdEventId: newEventId(now),
+          ttl,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    // Index of the user's sessions, so an admin reset can revoke them all without a scan.
     {
       Put: {
         TableName: table(),
         Item: { ...userSessionKey(input.userId, sessionId), sessionId, expiresAt: item.expiresAt, ttl },
       },
     },
-  ];
-  return { session: item as Session, refreshToken, puts };
+  ] as const;
+  /**
+   * Index of the user's sessions, so revoking them all (an admin reset, a password change) needs
+   * no scan. Written before the session's own transaction, not in it: every session is on the
+   * index from its first moment all the same, and a plain write costs half a transactional one.
+   * A transaction that then fails leaves an entry without a session, which every reader skips
+   * (revoking a missing session is a no-op; the list reads the sessions themselves).
+   */
+  const indexed = () => db.send(new PutCommand(index.Put)).then(() => undefined);
+  return { session: item as Session, refreshToken, put, indexed };
 }
 
 export const userSessionKey = (userId: string, sessionId: string) => ({

@@ -154,7 +154,9 @@ const authenticateLogin = (route: Route): Middleware => ({
   before: async (request) => {
     if (route.auth !== 'mfaToken') return;
     const state = stateOf(request.event);
-    state.login = await findPendingLogin((state.body as { mfaToken: string }).mfaToken);
+    const body = state.body as { mfaToken: string; factorId?: string };
+    // The factor the body names is read with the login, in the same round trip.
+    state.login = await findPendingLogin(body.mfaToken, body.factorId ? { factorId: body.factorId } : {});
   },
 });
 

@@ -14,6 +14,8 @@ export type AuthKind = 'none' | 'bearer' | 'enrollment' | 'mfaToken';
 export type Permission =
   | 'table:read'
   | 'table:write'
+  /** New items only (PutItem), nothing read, changed or deleted: the stream worker's audit events. */
+  | 'table:put'
   | 'kms:decrypt'
   | 'kms:generateDataKey'
   | 'sns:publish'

@@ -65,6 +65,8 @@ export interface Scope {
   loginDigest?: string;
   /** The user's policy, when the caller has read it already (else it is read here). */
   policy?: MfaPolicy;
+  /** The proof's factor, when the caller has read it already (with the login, in one batch). */
+  factor?: Factor;
 }
 
 export const methodOf: Record<FactorType, Method> = { totp: 'otp', sms: 'sms', email: 'email' };
@@ -86,8 +88,9 @@ async function activeFactor(
   user: User,
   factorId: string,
   allowedTypes: readonly FactorType[],
+  read?: Factor,
 ): Promise<Factor> {
-  const factor = await getFactor(user.userId, factorId);
+  const factor = read?.factorId === factorId ? read : await getFactor(user.userId, factorId);
   // Someone else's factor id, a pending one and a missing one all look the same.
   if (factor?.status !== 'active') throw new ApiError('not_found');
   // A type the organisation no longer allows proves nothing, for a login or for a change alike
@@ -148,7 +151,7 @@ async function evaluate(
     };
   }
   if ('factorId' in proof) {
-    const factor = await activeFactor(user, proof.factorId, allowedTypes);
+    const factor = await activeFactor(user, proof.factorId, allowedTypes, scope.factor);
     if (factor.type !== 'totp') {
       throw new ApiError('invalid_request', {
         message: 'SMS and email codes are checked with the challengeId they were sent with.',

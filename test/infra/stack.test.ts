@@ -38,6 +38,7 @@ const implied: Record<Permission, string[]> = {
     'dynamodb:DeleteItem',
     'dynamodb:ConditionCheckItem',
   ],
+  'table:put': ['dynamodb:PutItem'],
   'kms:decrypt': ['kms:Decrypt'],
   'kms:generateDataKey': ['kms:GenerateDataKey'],
   'sns:publish': ['sns:Publish'],

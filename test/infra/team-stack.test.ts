@@ -146,7 +146,7 @@ describe('security events: table stream → publisher → event bus', () => {
     });
   });
 
-  it('runs the publisher module on the stream: inserted USER#/EVENT# items only, with retries, bisection, a DLQ and partial batch failures', () => {
+  it('runs the publisher module on the stream: inserted USER#/EVENT# and SESSION# items only, with retries, bisection, a DLQ and partial batch failures', () => {
     const table = new Capture();
     const queue = new Capture();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -165,6 +165,12 @@ describe('security events: table stream → publisher → event bus', () => {
             Pattern: JSON.stringify({
               eventName: ['INSERT'],
               dynamodb: { NewImage: { pk: { S: [{ prefix: 'USER#' }] }, sk: { S: [{ prefix: 'EVENT#' }] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { pk: { S: [{ prefix: 'SESSION#' }] }, sk: { S: ['SESSION'] } } },
             }),
           },
         ],
@@ -205,7 +211,7 @@ describe('security events: table stream → publisher → event bus', () => {
     });
   });
 
-  it('lets the publisher put events on the bus and read the stream, and nothing on the table items', () => {
+  it('lets the publisher put events on the bus, read the stream and add items (the audit events of new sessions), nothing more', () => {
     const { statements, allowed } = roleStatements(template, publisher.fn);
     expect(statements).toEqual(
       expect.arrayContaining([
@@ -216,7 +222,12 @@ describe('security events: table stream → publisher → event bus', () => {
         },
       ]),
     );
-    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query']) {
+    for (const action of [
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+    ]) {
       expect(allowed, action).not.toContain(action);
     }
     // Stream reads (the event source mapping polls with the function's role) on the stream only.
@@ -227,7 +238,10 @@ describe('security events: table stream → publisher → event bus', () => {
       const actions = [statement.Action].flat().filter((action: string) => action.startsWith('dynamodb:'));
       // ListStreams has no resource ARN (IAM policy minimization merges it with X-Ray's `*`).
       if (statement.Resource === '*') expect(actions).toEqual(['dynamodb:ListStreams']);
-      else expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.any(String), 'StreamArn'] });
+      else if (actions.includes('dynamodb:PutItem')) {
+        expect(actions).toEqual(['dynamodb:PutItem']);
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+      } else expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.any(String), 'StreamArn'] });
     }
     expect([...allowed].sort()).toEqual(
       [
@@ -236,6 +250,7 @@ describe('security events: table stream → publisher → event bus', () => {
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
         'events:PutEvents',
+        'dynamodb:PutItem',
         'dynamodb:DescribeStream',
         'dynamodb:GetRecords',
         'dynamodb:GetShardIterator',

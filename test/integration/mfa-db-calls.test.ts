@@ -3,12 +3,15 @@
  * call is one round trip, and the transaction is billed per item).
  *
  * It documents the design (DESIGN "Flows", principle 3): the client address's per-IP window
- * (one conditional write, before anything else); reads of the login, the user and the
- * factor; conditional writes that reserve an attempt BEFORE the code is checked (the user's MFA
- * guard, and for a challenge its own attempt count), so parallel guesses cannot exceed the
- * limits; then ONE transaction that uses up the proof (challenge marked used / TOTP step
- * recorded), clears the guard, deletes the login and creates the session with its events.
- * No read-check-write: everything single-use is decided by a condition in a write.
+ * (one conditional write, before anything else); one batch read of the login, the user, the
+ * factor the body names and the session the login becomes; conditional writes that reserve an
+ * attempt BEFORE the code is checked (the user's MFA guard, and for a challenge its own attempt
+ * count), so parallel guesses cannot exceed the limits; the session's entry in the user's
+ * index; then ONE transaction that uses up the proof (challenge marked used / TOTP step
+ * recorded), clears the guard and creates the session the login named (a Put conditional on
+ * its absence: that is what uses the login up). The audit events are derived from the
+ * session's stream record. No read-check-write: everything single-use is decided by a
+ * condition in a write.
  *
  * The verify handler runs in-process with `db.send` spied on. A first verify warms the
  * container (keyring and signing key are read once per process), as in a warm Lambda.
@@ -20,6 +23,7 @@ import { call } from '../support/api.ts';
 import { account, appCode, enrollSms, enrollTotp, invoke, mfaToken, smsCode } from '../support/mfa.ts';
 
 type Input = {
+  RequestItems?: Record<string, { Keys: { pk?: string; sk?: string }[] }>;
   Key?: { pk?: string; sk?: string };
   Item?: { pk?: string; sk?: string };
   ConditionExpression?: string;
@@ -43,6 +47,10 @@ function describeCall(command: { constructor: { name: string }; input: unknown }
     });
     return `TransactWrite [${items.join(', ')}]`;
   }
+  if (name === 'BatchGet') {
+    const keys = Object.values(input.RequestItems ?? {}).flatMap((request) => request.Keys);
+    return `BatchGet [${keys.map(kind).join(', ')}]`;
+  }
   return `${name} ${kind(input.Key ?? input.Item)}${input.ConditionExpression ? ' (conditional)' : ''}`;
 }
 
@@ -58,7 +66,7 @@ async function measure(body: Record<string, unknown>) {
 }
 
 const summary = (calls: string[]) => ({
-  reads: calls.filter((c) => c.startsWith('Get') || c.startsWith('Query')).length,
+  reads: calls.filter((c) => c.startsWith('Get') || c.startsWith('Query') || c.startsWith('BatchGet')).length,
   conditionalWrites: calls.filter((c) => c.endsWith('(conditional)')).length,
   transactions: calls.filter((c) => c.startsWith('TransactWrite')).length,
   total: calls.length,
@@ -75,7 +83,7 @@ beforeAll(async () => {
 });
 
 describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
-  it('an SMS challenge: 4 reads, 3 conditional writes, 1 transaction', async () => {
+  it('an SMS challenge: 3 reads, 3 conditional writes, 1 transaction', async () => {
     const user = await account();
     const sms = await enrollSms(user);
     const token = await mfaToken(user.email);
@@ -91,22 +99,23 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
 
     expect(calls.slice(0, 6)).toEqual([
       'Update RATE/WINDOW (conditional)', // the per-IP limit of code checks, before anything else
-      'Get MFATOKEN/LOGIN', // the mfaToken's login (authentication middleware)
-      'Get USER/PROFILE', // the user
+      // the mfaToken's login, the user, and the session the login becomes (authentication middleware)
+      'BatchGet [MFATOKEN/LOGIN, USER/PROFILE, SESSION/SESSION]',
       'Update CHALLENGE/CHALLENGE (conditional)', // reserve an attempt of the challenge (also: live, the caller's)
       'Get USER/FACTOR', // the factor, still active
       'Update MFAGUARD/MFA (conditional)', // reserve an attempt of the user's guard, right before comparing
+      'Put USER/SESSION', // the session's index entry, before the session exists
     ]);
     expect(calls[6]).toMatch(/^TransactWrite \[/);
     expect(calls[6]).toContain('Update CHALLENGE/CHALLENGE'); // marked used, if the code is still current
     expect(calls[6]).toContain('Delete MFAGUARD/MFA'); // a success clears the failures
-    expect(calls[6]).toContain('Delete MFATOKEN/LOGIN'); // the login is used up
-    expect(calls[6]).toContain('Put SESSION/SESSION');
+    expect(calls[6]).toContain('Put SESSION/SESSION'); // conditional on its absence: the login is used up
+    expect(calls[6]).not.toContain('MFATOKEN/LOGIN');
     expect(calls[7]).toBe('Get USER/PROFILE'); // the password version, after the commit
-    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 3, transactions: 1, total: 8 });
+    expect(summary(calls)).toEqual({ reads: 3, conditionalWrites: 3, transactions: 1, total: 8 });
   });
 
-  it('an authenticator code (factorId, no challenge): 4 reads, 2 conditional writes, 1 transaction', async () => {
+  it('an authenticator code (factorId, no challenge): 2 reads, 2 conditional writes, 1 transaction', async () => {
     const user = await account();
     const totp = await enrollTotp(user);
     const calls = await measure({
@@ -116,17 +125,18 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
     });
     console.log('verify, TOTP factor:', summary(calls), calls);
 
-    expect(calls.slice(0, 5)).toEqual([
+    expect(calls.slice(0, 4)).toEqual([
       'Update RATE/WINDOW (conditional)',
-      'Get MFATOKEN/LOGIN',
-      'Get USER/PROFILE',
-      'Get USER/FACTOR', // the sealed secret (decrypted with the cached data key: no KMS call)
+      // with the factor the body names: its sealed secret (opened with the cached data key: no KMS call)
+      'BatchGet [MFATOKEN/LOGIN, USER/PROFILE, USER/FACTOR, SESSION/SESSION]',
       'Update MFAGUARD/MFA (conditional)',
+      'Put USER/SESSION',
     ]);
-    expect(calls[5]).toMatch(/^TransactWrite \[/);
-    expect(calls[5]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
-    expect(calls[5]).toContain('Delete MFATOKEN/LOGIN');
-    expect(calls[6]).toBe('Get USER/PROFILE');
-    expect(summary(calls)).toEqual({ reads: 4, conditionalWrites: 2, transactions: 1, total: 7 });
+    expect(calls[4]).toMatch(/^TransactWrite \[/);
+    expect(calls[4]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
+    expect(calls[4]).toContain('Put SESSION/SESSION');
+    expect(calls[4]).not.toContain('MFATOKEN/LOGIN');
+    expect(calls[5]).toBe('Get USER/PROFILE');
+    expect(summary(calls)).toEqual({ reads: 2, conditionalWrites: 2, transactions: 1, total: 6 });
   });
 });

@@ -66,7 +66,7 @@ describe('login with a second factor', () => {
     expect(login.status).toBe(200);
     expect(login.body).toEqual({
       status: 'mfa_required',
-      mfaToken: expect.stringMatching(/^[\w-]{43}$/),
+      mfaToken: expect.stringMatching(/^[0-9A-Z]{26}\.[0-9A-Z]{26}\.[\w-]{43}$/),
       expiresIn: 600,
       factors: [
         publicFactor({

@@ -101,7 +101,7 @@ const enrollmentRequired = (allowedFactorTypes: string[]) => ({
 
 const mfaRequired = (factors: unknown[]) => ({
   status: 'mfa_required',
-  mfaToken: expect.stringMatching(/^[\w-]{43}$/),
+  mfaToken: expect.stringMatching(/^[0-9A-Z]{26}\.[0-9A-Z]{26}\.[\w-]{43}$/),
   expiresIn: 600,
   factors,
 });

@@ -264,8 +264,18 @@ export interface SecurityEvent {
   details: Record<string, unknown>;
 }
 
-/** Every event of the caller, newest first, following `nextCursor` page by page. */
+/**
+ * Waits until the runtime's stream worker has handled every change written so far: the audit
+ * events of a new session (`session.created`, `mfa.verified`) are derived from its record.
+ */
+export async function settledStreams(): Promise<void> {
+  const response = await fetch(`${runtime().awsUrl}/_local/streams/settled`);
+  if (response.status !== 200) throw new Error(`streams: ${response.status} ${await response.text()}`);
+}
+
+/** Every event of the caller, newest first, following `nextCursor` page by page (once derived). */
 export async function allEvents(accessToken: string, limit = 100): Promise<SecurityEvent[]> {
+  await settledStreams();
   const events: SecurityEvent[] = [];
   let cursor: string | null = null;
   do {
