@@ -57,6 +57,12 @@ export const PLATFORM_LOG_BYTES =
   [...LAMBDA_PLATFORM_LINES, ACCESS_LOG_LINE].reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) +
   (LAMBDA_PLATFORM_LINES.length + 1) * EVENT_OVERHEAD_BYTES;
 
+/** The stream worker's invocations log Lambda's lines only: no access log line. */
+const WORKER_PLATFORM_LOG_BYTES = LAMBDA_PLATFORM_LINES.reduce(
+  (sum, line) => sum + Buffer.byteLength(line) + 1 + EVENT_OVERHEAD_BYTES,
+  0,
+);
+
 export interface CostInput {
   step: string;
   calls: DbCall[];
@@ -66,6 +72,11 @@ export interface CostInput {
   kmsCalls: number;
   /** The handler's own log bytes per request. */
   logBytes: number;
+  /**
+   * `false` for the stream worker: no API request and no access log line. It is priced as one
+   * invocation per login, an upper bound (Lambda hands it up to 100 records at once).
+   */
+  viaApi?: boolean;
 }
 
 export interface CostLine {
@@ -87,7 +98,10 @@ export function costPerMillion(steps: CostInput[]): {
   const wru = sum((s) => units(s, 'write'));
   const gbSeconds = sum((s) => (s.memoryMb / 1024) * (Math.ceil(s.durationMs) / 1000));
   const kms = sum((s) => s.kmsCalls);
-  const logBytes = sum((s) => s.logBytes + PLATFORM_LOG_BYTES);
+  const apiRequests = steps.filter((s) => s.viaApi !== false).length;
+  const logBytes = sum(
+    (s) => s.logBytes + (s.viaApi === false ? WORKER_PLATFORM_LOG_BYTES : PLATFORM_LOG_BYTES),
+  );
   // Every security event the table records goes to the bus (the stream worker, functions/events/publish.ts).
   const events = sum(
     (s) =>
@@ -110,14 +124,14 @@ export function costPerMillion(steps: CostInput[]): {
     },
     {
       item: 'API Gateway HTTP API',
-      usd: steps.length * PRICES.httpApiRequestUsd * million,
-      detail: `${steps.length} requests per login`,
+      usd: apiRequests * PRICES.httpApiRequestUsd * million,
+      detail: `${apiRequests} requests per login`,
     },
     { item: 'KMS', usd: kms * PRICES.kmsRequestUsd * million, detail: `${kms} calls per login (warm)` },
     {
       item: 'CloudWatch Logs ingestion',
       usd: (logBytes / 1024 ** 3) * PRICES.logsGbUsd * million,
-      detail: `${logBytes} bytes per login (${sum((s) => s.logBytes)} handler + ${steps.length} × ${PLATFORM_LOG_BYTES} Lambda/API lines, estimated)`,
+      detail: `${logBytes} bytes per login (${sum((s) => s.logBytes)} handler + ${apiRequests} × ${PLATFORM_LOG_BYTES} Lambda/API lines${steps.length > apiRequests ? ` + ${steps.length - apiRequests} × ${WORKER_PLATFORM_LOG_BYTES} worker Lambda lines` : ''}, estimated)`,
     },
     {
       item: 'EventBridge (security events)',

@@ -11,9 +11,11 @@
  */
 import { request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { handler as streamWorker } from '../functions/events/publish.ts';
 import { startLocalRuntime } from '../infra/local/runtime.ts';
-import { db } from '../shared/db/client.ts';
+import { db, table } from '../shared/db/client.ts';
 import { base32Decode, totp } from '../shared/mfa/totp.ts';
 import { type DbCall, recordCapacity } from './capacity.ts';
 
@@ -22,6 +24,7 @@ export const STEPS = [
   'TOTP verify',
   'SMS challenge',
   'SMS verify',
+  'audit events (stream worker)',
   'refresh',
   'GET factors',
 ] as const;
@@ -108,7 +111,34 @@ export async function measureFlows(options: {
   process.env.LOG_LEVEL = 'info';
   const logs = captureLogs();
   const kms = countKms();
-  const runtime = await startLocalRuntime({ apiPort: 0, awsPort: 0, dynamoDbPort: 0, quiet: true });
+  // The stream worker runs here, on each new session's record, so its calls are its own step.
+  const runtime = await startLocalRuntime({
+    apiPort: 0,
+    awsPort: 0,
+    dynamoDbPort: 0,
+    quiet: true,
+    streamWorkers: false,
+  });
+  const raw = new DynamoDBClient({});
+  /** What Lambda's event source mapping hands the worker for a new session: its new image. */
+  const sessionRecord = async (accessToken: string) => {
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const Keys = { pk: { S: `SESSION#${claims.sid}` }, sk: { S: 'SESSION' } };
+    const stored = await raw.send(
+      new GetItemCommand({ TableName: table(), Key: Keys, ConsistentRead: true }),
+    );
+    return {
+      eventName: 'INSERT' as const,
+      dynamodb: { Keys, NewImage: stored.Item as never, SequenceNumber: '1' },
+    };
+  };
+  const work = async (accessToken: string) => {
+    const record = await sessionRecord(accessToken);
+    const started = performance.now();
+    const answer = await streamWorker({ Records: [record] });
+    if (answer.batchItemFailures.length) throw new Error('stream worker: the record failed');
+    return performance.now() - started;
+  };
   let client = 0;
   const send = (
     method: string,
@@ -218,6 +248,7 @@ export async function measureFlows(options: {
     'TOTP verify': 'POST /v1/mfa/verify',
     'SMS challenge': 'POST /v1/mfa/challenges',
     'SMS verify': 'POST /v1/mfa/verify',
+    'audit events (stream worker)': 'publishEvents',
     refresh: 'POST /v1/sessions/refresh',
     'GET factors': 'GET /v1/mfa/factors',
   };
@@ -234,7 +265,13 @@ export async function measureFlows(options: {
 
   let recorder: ReturnType<typeof recordCapacity> | undefined;
   /** One step: timed, or (counting rounds) with its calls, KMS calls and log bytes. */
-  async function step<T>(name: Step, mode: 'warm' | 'count' | 'time', action: () => Promise<T>): Promise<T> {
+  /** `worker`: the action is the stream worker, and answers its own duration (there is no request log line). */
+  async function step<T>(
+    name: Step,
+    mode: 'warm' | 'count' | 'time',
+    action: () => Promise<T>,
+    worker = false,
+  ): Promise<T> {
     const result = results.get(name) as StepResult;
     recorder?.take();
     kms.take();
@@ -248,7 +285,8 @@ export async function measureFlows(options: {
       const duration = logged.lines
         .map((line) => JSON.parse(line) as { message?: string; durationMs?: number })
         .find((line) => line.message === 'request')?.durationMs;
-      if (duration !== undefined) result.handlerMs.push(duration);
+      if (worker) result.handlerMs.push(answer as number);
+      else if (duration !== undefined) result.handlerMs.push(duration);
     }
     if (mode === 'count' && recorder) {
       const calls = recorder.take();
@@ -287,9 +325,12 @@ export async function measureFlows(options: {
       api('POST', '/v1/mfa/challenges', { mfaToken: second.mfaToken, factorId: u.smsId }),
     );
     const code = lastSmsCode(u.phone);
-    await step('SMS verify', mode, () =>
+    const smsSession = await step('SMS verify', mode, () =>
       api('POST', '/v1/mfa/verify', { mfaToken: second.mfaToken, challengeId: challenge.challengeId, code }),
     );
+    // One session's record (the TOTP login's; the SMS login's is the same work, not timed twice).
+    await step('audit events (stream worker)', mode, () => work(session.accessToken), true);
+    await work(smsSession.accessToken);
     const refreshed = await step('refresh', mode, () =>
       api('POST', '/v1/sessions/refresh', { refreshToken: session.refreshToken }),
     );

@@ -9,7 +9,8 @@
  * Numbers for notes, never asserted (test/integration/login-cost.test.ts holds the counts).
  *
  * Options: `--rounds N` (timed rounds, default 50), `--pairs N` (init pairs, default 9),
- * `--counted N` (counted rounds, default 3), `--no-synth`, `--cdk-out DIR`, `--no-bundles`.
+ * `--counted N` (counted rounds, default 3), `--no-synth`, `--cdk-out DIR`, `--no-bundles`,
+ * `--bundles-only` (step 2 alone, to stdout; nothing written to bench/results).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     counted: { type: 'string', default: '3' },
     'no-synth': { type: 'boolean', default: false },
     'no-bundles': { type: 'boolean', default: false },
+    'bundles-only': { type: 'boolean', default: false },
     'cdk-out': { type: 'string' },
   },
 });
@@ -62,9 +64,42 @@ const quantile = (samples: number[], q: number) => {
 };
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
 
+/** The bundle table: each function's size and init time beside the floor's. */
+function bundleSection(bundles: Awaited<ReturnType<typeof measureBundles>>): string[] {
+  const out: string[] = [];
+  out.push('');
+  out.push('## Bundles (cdk synth output, index.mjs) against the floor');
+  out.push('');
+  out.push(
+    `Floor: DynamoDBClient + DynamoDBDocumentClient + @middy/core, the stack's esbuild options: ${bundles.floor.kib.toFixed(1)} KiB, init ${ms(bundles.floor.initMs)} ms (median of all floor runs).`,
+  );
+  out.push('');
+  out.push(
+    '| function | MB | KiB | × floor KiB | init ms (median) | floor ms (same pairs) | init ratio (median of pairs) |',
+  );
+  out.push('|---|--:|--:|--:|--:|--:|--:|');
+  const sorted = [...bundles.functions].sort((a: BundleResult, b: BundleResult) => b.ratio - a.ratio);
+  for (const fn of sorted)
+    out.push(
+      `| ${fn.name} | ${fn.memoryMb} | ${fn.kib.toFixed(1)} | ${(fn.kib / bundles.floor.kib).toFixed(2)} | ${ms(fn.initMs)} | ${ms(fn.floorMs)} | ${fn.ratio.toFixed(2)} |`,
+    );
+  const ratios = bundles.functions.map((fn) => fn.ratio).sort((a, b) => a - b);
+  out.push('');
+  out.push(
+    `${bundles.functions.length} functions; init ratio: min ${ratios[0]?.toFixed(2)}, median ${quantile(ratios, 0.5).toFixed(2)}, max ${ratios.at(-1)?.toFixed(2)}.`,
+  );
+  return out;
+}
+
 try {
   const functions = functionsOf(cdkOut);
   const bundles = values['no-bundles'] ? undefined : await measureBundles(cdkOut, pairs, progress);
+  if (values['bundles-only'] && bundles) {
+    process.stdout.write(`${bundleSection(bundles).join('\n').trimStart()}\n`);
+    // exit skips the finally below.
+    if (synthDir) rmSync(synthDir, { recursive: true, force: true });
+    process.exit(0);
+  }
   const flows = await measureFlows({ rounds, countedRounds: counted, progress });
   const memoryOf = (route: string) => functions.find((fn) => fn.name === route)?.memoryMb ?? 512;
   const step = (name: string) => flows.steps.find((s) => s.step === name) as StepResult;
@@ -81,29 +116,7 @@ try {
     `Node ${flows.node}, ${process.arch}; local runtime in-process (DynamoDB Local, local KMS/SNS/SES), loopback HTTP, sequential requests; ${rounds} timed rounds (one user each), ${counted} counted rounds; init: ${pairs} paired runs (floor, function) per function.`,
   );
 
-  if (bundles) {
-    out.push('');
-    out.push('## Bundles (cdk synth output, index.mjs) against the floor');
-    out.push('');
-    out.push(
-      `Floor: DynamoDBClient + DynamoDBDocumentClient + @middy/core, the stack's esbuild options: ${bundles.floor.kib.toFixed(1)} KiB, init ${ms(bundles.floor.initMs)} ms (median of all floor runs).`,
-    );
-    out.push('');
-    out.push(
-      '| function | MB | KiB | × floor KiB | init ms (median) | floor ms (same pairs) | init ratio (median of pairs) |',
-    );
-    out.push('|---|--:|--:|--:|--:|--:|--:|');
-    const sorted = [...bundles.functions].sort((a: BundleResult, b: BundleResult) => b.ratio - a.ratio);
-    for (const fn of sorted)
-      out.push(
-        `| ${fn.name} | ${fn.memoryMb} | ${fn.kib.toFixed(1)} | ${(fn.kib / bundles.floor.kib).toFixed(2)} | ${ms(fn.initMs)} | ${ms(fn.floorMs)} | ${fn.ratio.toFixed(2)} |`,
-      );
-    const ratios = bundles.functions.map((fn) => fn.ratio).sort((a, b) => a - b);
-    out.push('');
-    out.push(
-      `${bundles.functions.length} functions; init ratio: min ${ratios[0]?.toFixed(2)}, median ${quantile(ratios, 0.5).toFixed(2)}, max ${ratios.at(-1)?.toFixed(2)}.`,
-    );
-  }
+  if (bundles) out.push(...bundleSection(bundles));
 
   out.push('');
   out.push('## Login steps (warm)');
@@ -154,14 +167,19 @@ try {
       durationMs: quantile(s.handlerMs, 0.5),
       kmsCalls: s.kmsCalls,
       logBytes: s.logBytes,
+      ...(s.route === 'publishEvents' ? { viaApi: false } : {}),
     };
   };
+  const worker = input('audit events (stream worker)');
   const scenarios: [string, CostInput[]][] = [
-    ['password + TOTP', [input('password login'), input('TOTP verify')]],
-    ['password + TOTP + 1 refresh', [input('password login'), input('TOTP verify'), input('refresh')]],
+    ['password + TOTP', [input('password login'), input('TOTP verify'), worker]],
+    [
+      'password + TOTP + 1 refresh',
+      [input('password login'), input('TOTP verify'), worker, input('refresh')],
+    ],
     [
       'password + SMS (challenge, verify)',
-      [input('password login'), input('SMS challenge'), input('SMS verify')],
+      [input('password login'), input('SMS challenge'), input('SMS verify'), worker],
     ],
   ];
   out.push('');
@@ -171,7 +189,7 @@ try {
     `Prices: ${PRICES.takenFrom}: DynamoDB on-demand $0.625 per million WRU, $0.125 per million RRU; Lambda $0.20 per million requests + $0.0000133334 per GB-s (arm64); HTTP API $1.00 per million requests; KMS $0.03 per 10 000; CloudWatch Logs $0.50 per GB ingested; EventBridge $1.00 per million events. SMS (SNS) not included.`,
   );
   out.push(
-    `Assumptions: each step is one warm invocation at the function's memory size from the template, billed for the handler p50 measured here (DynamoDB Local round trips stand in for DynamoDB's); no cold starts, retries or failed logins; log bytes = the handler's lines at LOG_LEVEL=info plus ${PLATFORM_LOG_BYTES} B estimated for Lambda's START/END/REPORT and the API access log line.`,
+    `Assumptions: each step is one warm invocation at the function's memory size from the template, billed for the handler p50 measured here (DynamoDB Local round trips stand in for DynamoDB's); the stream worker (a new session's audit events) is priced as one invocation per login, an upper bound since Lambda hands it batches; no cold starts, retries or failed logins; log bytes = the handler's lines at LOG_LEVEL=info plus ${PLATFORM_LOG_BYTES} B estimated for Lambda's START/END/REPORT and the API access log line.`,
   );
   for (const [name, steps] of scenarios) {
     const cost = costPerMillion(steps);
