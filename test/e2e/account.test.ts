@@ -55,9 +55,10 @@ describe('the demo client: a person and their own factors', E2E, () => {
     await expectScreen(page, 'My account');
     expect(await page.getByTestId('signed-in-as').textContent()).toContain('with two-step verification');
     expect(await listedFactors(page)).toEqual([{ type: 'totp', destination: null }]);
-    expect(await page.getByTestId('events').textContent()).toContain(
-      'Second step passed (authenticator app)',
-    );
+    // The login's own events come from its session's stream record a moment later: the page reads them again.
+    await expect
+      .poll(() => page.getByTestId('events').textContent(), WAIT)
+      .toContain('Second step passed (authenticator app)');
     await screenshot(page, 'totp-login');
     expect(problems).toEqual([]);
     await close();
