@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /**
  * Every setting of the service, read once from the environment and validated, so a
@@ -10,42 +10,45 @@ import * as z from 'zod';
 // failures, a code that lives a year): settings are validated at synth too, so a deployment
 // cannot be configured out of its own limits.
 const seconds = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().positive().max(max).default(fallback);
+  z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(max)), fallback);
 const count = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().positive().max(max).default(fallback);
+  z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(max)), fallback);
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
+const list = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((value) =>
     value
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  );
+  ),
+);
 // An unset optional setting may arrive as '' (a CDK or shell default); treat that as absent.
-const optional = <T extends z.ZodType>(inner: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), inner.optional());
+const optional = <T extends z.ZodMiniType>(inner: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    z.optional(inner),
+  );
 
 /** The longest "remember this device" a deployment or an organisation's policy may set. */
 export const REMEMBER_DEVICE_MAX_DAYS = 90;
 
 const schema = z.object({
-  TABLE_NAME: z.string().min(1),
-  KMS_KEY_ID: z.string().min(1),
-  TOKEN_ISSUER: z.string().trim().min(1).default('serverless-mfa'),
-  TOKEN_AUDIENCE: z.string().trim().min(1).default('serverless-mfa'),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  KMS_KEY_ID: z.string().check(z.minLength(1)),
+  TOKEN_ISSUER: z._default(z.string().check(z.trim(), z.minLength(1)), 'serverless-mfa'),
+  TOKEN_AUDIENCE: z._default(z.string().check(z.trim(), z.minLength(1)), 'serverless-mfa'),
   // API Gateway's HTTP API JWT authorizer checks RSA signatures only: RS256 (RSA 2048) unless a
   // deployment chooses ES256. A change is a key rotation: the new key is published first.
-  TOKEN_SIGNING_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
+  TOKEN_SIGNING_ALG: z._default(z.enum(['RS256', 'ES256']), 'RS256'),
   // The EventBridge bus security events are put on (the stack creates it); unset: not published.
-  EVENT_BUS_NAME: optional(z.string().regex(/^[A-Za-z0-9._\-/]{1,256}$/, 'an EventBridge bus name')),
+  EVENT_BUS_NAME: optional(z.string().check(z.regex(/^[A-Za-z0-9._\-/]{1,256}$/, 'an EventBridge bus name'))),
   CORS_ALLOWED_ORIGINS: list,
-  SES_SENDER: z.string().min(3).default('no-reply@example.com'),
+  SES_SENDER: z._default(z.string().check(z.minLength(3)), 'no-reply@example.com'),
   SMS_ALLOWED_COUNTRIES: list,
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 
   ACCESS_TOKEN_TTL_SECONDS: seconds(15 * 60, HOUR),
   // 30 days: long enough for mobile apps, bounded so a stolen token eventually dies.
@@ -69,7 +72,10 @@ const schema = z.object({
   MAX_ACTIVE_FACTORS: count(5),
   PENDING_FACTOR_TTL_SECONDS: seconds(15 * 60),
   MFA_TOKEN_TTL_SECONDS: seconds(10 * 60, HOUR),
-  REMEMBER_DEVICE_DAYS: z.coerce.number().int().min(0).max(REMEMBER_DEVICE_MAX_DAYS).default(30),
+  REMEMBER_DEVICE_DAYS: z._default(
+    z.coerce.number().check(z.int(), z.gte(0), z.lte(REMEMBER_DEVICE_MAX_DAYS)),
+    30,
+  ),
   RECOVERY_CODE_COUNT: count(10),
   EVENT_TTL_DAYS: count(400),
 
@@ -115,12 +121,14 @@ const schema = z.object({
   SECURITY_REPORT_TTL_DAYS: count(7),
 
   // Named in every SMS and email. Short and GSM-7 (3GPP TS 23.038) so the SMS stays one 160-char segment.
-  SERVICE_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9 .&'-]{1,30}$/, "at most 30 letters, digits, spaces or . & ' -")
-    .default('Serverless MFA'),
+  SERVICE_NAME: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9 .&'-]{1,30}$/, "at most 30 letters, digits, spaces or . & ' -")),
+    'Serverless MFA',
+  ),
   // AWS SNS alphanumeric sender ID: 1-11 letters/digits, at least one letter; only some countries honour it.
-  SMS_SENDER_ID: optional(z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, '1-11 letters or digits')),
+  SMS_SENDER_ID: optional(
+    z.string().check(z.regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, '1-11 letters or digits')),
+  ),
   // Linked from security emails as the place to report "this wasn't me"; http(s) only.
   SUPPORT_URL: optional(z.url({ protocol: /^https?$/ })),
 });

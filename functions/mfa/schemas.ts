@@ -1,31 +1,32 @@
-import * as z from 'zod';
 import { EVENT_TYPES } from '../../shared/db/event-types.ts';
 import { chosenName, tokenPair } from '../../shared/http/schemas.ts';
 import { otpCode, recoveryCode, verification } from '../../shared/mfa/schemas.ts';
+import * as z from '../../shared/zod.ts';
 
-const id = z.string().min(1).max(64);
+const id = z.string().check(z.minLength(1), z.maxLength(64));
 // Bounded well above any token this service issues (access tokens are JWTs of under 1 KiB), so a
 // token of the wrong kind sent by mistake is answered 401 `mfa_token_invalid`, not 400.
-const mfaToken = z.string().min(1).max(4096).describe('From `POST /v1/sessions` (`mfa_required`).');
+const mfaToken = z.describe(
+  z.string().check(z.minLength(1), z.maxLength(4096)),
+  'From `POST /v1/sessions` (`mfa_required`).',
+);
 
 export const factor = z.object({
   id: z.string(),
   type: z.enum(['totp', 'sms', 'email']),
   label: z.string(),
-  destination: z
-    .string()
-    .nullable()
-    .describe(
-      'Masked: `+*******4567` (the last four digits), `c***e@example.com` (the first and last character of the local part, only the first when it has one or two), null for TOTP.',
-    ),
+  destination: z.describe(
+    z.nullable(z.string()),
+    'Masked: `+*******4567` (the last four digits), `c***e@example.com` (the first and last character of the local part, only the first when it has one or two), null for TOTP.',
+  ),
   status: z.enum(['pending', 'active']),
   createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  lastUsedAt: z.nullable(z.string()),
 });
 
 export const challengeTimes = {
-  expiresAt: z.string().describe('The code stops working at this time.'),
-  resendAvailableAt: z.string().describe('A new code can be requested from this time on.'),
+  expiresAt: z.describe(z.string(), 'The code stops working at this time.'),
+  resendAvailableAt: z.describe(z.string(), 'A new code can be requested from this time on.'),
 };
 
 export const factorIdParams = z.strictObject({ factorId: id });
@@ -37,7 +38,7 @@ export const challengeCreated = z.object({
   challengeId: z.string(),
   factorId: z.string(),
   factorType: z.enum(['totp', 'sms', 'email']),
-  destination: z.string().nullable(),
+  destination: z.nullable(z.string()),
   ...challengeTimes,
 });
 
@@ -47,102 +48,115 @@ export const challengeResent = z.object(challengeTimes);
 export const verifyBody = z
   .strictObject({
     mfaToken,
-    challengeId: id.optional(),
-    factorId: id.optional().describe('TOTP factors may be verified without a challenge.'),
+    challengeId: z.optional(id),
+    factorId: z.describe(z.optional(id), 'TOTP factors may be verified without a challenge.'),
     code: otpCode,
-    rememberDevice: z.boolean().optional(),
+    rememberDevice: z.optional(z.boolean()),
   })
-  .refine((body) => (body.challengeId === undefined) !== (body.factorId === undefined), {
-    message: 'Give exactly one of challengeId and factorId.',
-    path: ['challengeId'],
-  });
+  .check(
+    z.refine((body) => (body.challengeId === undefined) !== (body.factorId === undefined), {
+      message: 'Give exactly one of challengeId and factorId.',
+      path: ['challengeId'],
+    }),
+  );
 
 export const authenticated = z.object({
   status: z.literal('authenticated'),
   ...tokenPair,
-  deviceToken: z
-    .string()
-    .optional()
-    .describe('"Remember this device": send it with the next password login.'),
+  deviceToken: z.describe(
+    z.optional(z.string()),
+    '"Remember this device": send it with the next password login.',
+  ),
 });
 
 export const recoverBody = z.strictObject({ mfaToken, recoveryCode });
-export const recovered = authenticated.extend({ recoveryCodesRemaining: z.number().int() });
+export const recovered = z.extend(authenticated, { recoveryCodesRemaining: z.int() });
 
 export const factorList = z.object({
   factors: z.array(factor),
-  recoveryCodesRemaining: z.number().int(),
+  recoveryCodesRemaining: z.int(),
   mfaEnabled: z.boolean(),
 });
 
 export const createFactorBody = z
   .strictObject({
     type: z.enum(['totp', 'sms', 'email']),
-    password: z.string().min(1).max(1024).describe('The current password: adding a factor needs it again.'),
-    phoneNumber: z.string().min(1).max(32).optional().describe('E.164, or national digits with `country`.'),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/)
-      .optional()
-      .describe('ISO 3166-1 alpha-2, for national numbers.'),
-    email: z.email().max(254).optional(),
-    label: chosenName(64).optional(),
-    replaces: id
-      .optional()
-      .describe('An active factor of the same type that this one replaces on activation.'),
-    verification: verification.optional(),
+    password: z.describe(
+      z.string().check(z.minLength(1), z.maxLength(1024)),
+      'The current password: adding a factor needs it again.',
+    ),
+    phoneNumber: z.describe(
+      z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
+      'E.164, or national digits with `country`.',
+    ),
+    country: z.describe(
+      z.optional(z.string().check(z.regex(/^[A-Za-z]{2}$/))),
+      'ISO 3166-1 alpha-2, for national numbers.',
+    ),
+    email: z.optional(z.email().check(z.maxLength(254))),
+    label: z.optional(chosenName(64)),
+    replaces: z.describe(
+      z.optional(id),
+      'An active factor of the same type that this one replaces on activation.',
+    ),
+    verification: z.optional(verification),
   })
-  .superRefine((body, ctx) => {
-    if (body.type === 'sms' && !body.phoneNumber)
-      ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: 'Required for SMS.' });
-    if (body.type === 'email' && !body.email)
-      ctx.addIssue({ code: 'custom', path: ['email'], message: 'Required for email.' });
-    if (body.type !== 'sms' && (body.phoneNumber || body.country)) {
-      ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: 'Only for SMS factors.' });
-    }
-    if (body.type !== 'email' && body.email)
-      ctx.addIssue({ code: 'custom', path: ['email'], message: 'Only for email factors.' });
-    if (body.type === 'totp' && body.replaces) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['replaces'],
-        message: 'Only SMS and email factors are replaced.',
-      });
-    }
-  });
+  .check(
+    z.superRefine((body, ctx) => {
+      if (body.type === 'sms' && !body.phoneNumber)
+        ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: 'Required for SMS.' });
+      if (body.type === 'email' && !body.email)
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'Required for email.' });
+      if (body.type !== 'sms' && (body.phoneNumber || body.country)) {
+        ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: 'Only for SMS factors.' });
+      }
+      if (body.type !== 'email' && body.email)
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'Only for email factors.' });
+      if (body.type === 'totp' && body.replaces) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['replaces'],
+          message: 'Only SMS and email factors are replaced.',
+        });
+      }
+    }),
+  );
 
 export const factorCreated = z.object({
   factor,
-  secret: z.string().optional().describe('TOTP: the base32 secret, for manual entry.'),
-  otpauthUri: z.string().optional(),
-  qrCode: z.string().optional().describe('TOTP: `data:image/png;base64,…` of otpauthUri.'),
-  challengeId: z.string().optional(),
-  expiresAt: z.string().optional(),
-  resendAvailableAt: z.string().optional(),
+  secret: z.describe(z.optional(z.string()), 'TOTP: the base32 secret, for manual entry.'),
+  otpauthUri: z.optional(z.string()),
+  qrCode: z.describe(z.optional(z.string()), 'TOTP: `data:image/png;base64,…` of otpauthUri.'),
+  challengeId: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
+  resendAvailableAt: z.optional(z.string()),
 });
 
-export const activateBody = z.strictObject({ code: otpCode, challengeId: id.optional() });
+export const activateBody = z.strictObject({ code: otpCode, challengeId: z.optional(id) });
 export const factorActivated = z.object({
   factor,
-  recoveryCodes: z
-    .array(z.string())
-    .optional()
-    .describe('Shown this once, when this is the first active factor.'),
-  status: z.literal('authenticated').optional().describe('With an enrollment token: the login is complete.'),
-  accessToken: z.string().optional(),
-  refreshToken: z.string().optional(),
-  expiresIn: z.number().int().optional(),
+  recoveryCodes: z.describe(
+    z.optional(z.array(z.string())),
+    'Shown this once, when this is the first active factor.',
+  ),
+  status: z.describe(
+    z.optional(z.literal('authenticated')),
+    'With an enrollment token: the login is complete.',
+  ),
+  accessToken: z.optional(z.string()),
+  refreshToken: z.optional(z.string()),
+  expiresIn: z.optional(z.int()),
 });
 
 export const codeSent = z.object({ challengeId: z.string(), ...challengeTimes });
 
 export const updateFactorBody = z.strictObject({
   label: chosenName(64),
-  verification: verification.optional(),
+  verification: z.optional(verification),
 });
 export const factorUpdated = z.object({ factor });
 
-export const verificationBody = z.strictObject({ verification: verification.optional() });
+export const verificationBody = z.strictObject({ verification: z.optional(verification) });
 export const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 
 export const deviceList = z.object({
@@ -151,18 +165,18 @@ export const deviceList = z.object({
       id: z.string(),
       label: z.string(),
       createdAt: z.string(),
-      lastUsedAt: z.string().nullable(),
+      lastUsedAt: z.nullable(z.string()),
       expiresAt: z.string(),
     }),
   ),
 });
 
 export const eventsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 /** What happened: one of `EVENT_TYPES`, an enum (`EventType`) in the OpenAPI document. */
-export const eventType = z.enum(EVENT_TYPES).meta({
+export const eventType = z.meta(z.enum(EVENT_TYPES), {
   id: 'EventType',
   description: 'What happened. New types may be added: show an unknown one as it is.',
 });
@@ -173,8 +187,8 @@ export const event = z.object({
   at: z.string(),
   actorId: z.string(),
   userId: z.string(),
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
+  ip: z.nullable(z.string()),
+  userAgent: z.nullable(z.string()),
   details: z.record(z.string(), z.unknown()),
 });
-export const eventList = z.object({ events: z.array(event), nextCursor: z.string().nullable() });
+export const eventList = z.object({ events: z.array(event), nextCursor: z.nullable(z.string()) });

@@ -1,4 +1,5 @@
 import type { Route } from '../../shared/http/route.ts';
+import * as z from '../../shared/zod.ts';
 import * as me from '../me/schemas.ts';
 import * as mfa from '../mfa/schemas.ts';
 import * as orgs from '../orgs/schemas.ts';
@@ -88,7 +89,7 @@ export const acceptInvitation = {
   summary:
     "Join the organisation (its admins then set the caller's MFA policy); with MFA, a verification or a fresh aal 2 token.",
   params: orgs.orgParams,
-  body: mfa.verificationBody.optional(),
+  body: z.optional(mfa.verificationBody),
   responses: { 200: { description: 'Joined.', schema: orgs.invitationAccepted } },
   errors: ['not_found', 'already_in_org', ...provenChange],
 } as const satisfies Route;

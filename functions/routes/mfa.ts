@@ -1,4 +1,5 @@
 import type { Route } from '../../shared/http/route.ts';
+import * as z from '../../shared/zod.ts';
 import * as mfa from '../mfa/schemas.ts';
 import { checksCodes, keyring, readWrite, sendErrors, sends, stepUpErrors } from './common.ts';
 
@@ -165,7 +166,7 @@ export const deleteFactor = {
   permissions: checksCodes,
   summary: 'Remove a factor, with a verification by a current factor or a recovery code.',
   params: mfa.factorIdParams,
-  body: mfa.verificationBody.optional(),
+  body: z.optional(mfa.verificationBody),
   responses: { 204: { description: 'Removed.' } },
   errors: ['not_found', ...stepUpErrors, 'mfa_required_by_policy'],
 } as const satisfies Route;
@@ -177,7 +178,7 @@ export const regenerateRecoveryCodes = {
   auth: 'bearer',
   permissions: checksCodes,
   summary: 'New recovery codes (the old ones stop working), with a verification.',
-  body: mfa.verificationBody.optional(),
+  body: z.optional(mfa.verificationBody),
   responses: { 201: { description: 'Shown this once.', schema: mfa.recoveryCodes } },
   errors: [...stepUpErrors, 'not_found'],
 } as const satisfies Route;

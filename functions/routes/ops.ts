@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Route } from '../../shared/http/route.ts';
+import * as z from '../../shared/zod.ts';
 import * as ops from '../ops/schemas.ts';
 
 /**

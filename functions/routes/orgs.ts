@@ -1,4 +1,5 @@
 import type { Route } from '../../shared/http/route.ts';
+import * as z from '../../shared/zod.ts';
 import * as mfa from '../mfa/schemas.ts';
 import * as orgs from '../orgs/schemas.ts';
 import { checksCodes, managedChange, readWrite } from './common.ts';
@@ -111,7 +112,7 @@ export const resetMemberMfa = {
   summary:
     "Reset a member's MFA (lost phone): factors, recovery codes and devices removed, sessions revoked.",
   params: orgs.memberParams,
-  body: mfa.verificationBody.optional(),
+  body: z.optional(mfa.verificationBody),
   responses: { 204: { description: 'Reset; the member was emailed.' } },
   errors: managedChange,
 } as const satisfies Route;

@@ -59,13 +59,13 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import * as z from 'zod';
 import { routeList } from '../../functions/routes.ts';
 import { type Worker, workerList } from '../../functions/workers.ts';
 import { tableDefinition } from '../../shared/db/table.ts';
 import { corsPolicy } from '../../shared/http/cors.ts';
 import type { AuthKind, Permission, Route } from '../../shared/http/route.ts';
 import { METRIC_SERVICE, metricNames } from '../../shared/metrics.ts';
+import * as z from '../../shared/zod.ts';
 import { observability } from './observability.ts';
 import { effectiveSettings, type Settings, settingsEnvironment } from './settings.ts';
 import { attachWebAcl } from './waf.ts';
@@ -244,9 +244,12 @@ export function validateProps(props: MfaServiceProps): void {
  * fraction of a vCPU, so the hash takes proportionally longer at the same GB-second price;
  * 1769 MB is one full vCPU, beyond which p=1 gains nothing. Routes whose body carries a
  * password hash or verify one; the rest do a few DynamoDB/KMS calls and a token signature.
+ * zod core's class, which classic and mini objects alike are instances of (a mini body is no
+ * classic `ZodObject`, and would silently get 512 MB).
  */
 const hashesPassword = (route: Route) =>
-  route.body instanceof z.ZodObject && Object.keys(route.body.shape).some((field) => /password/i.test(field));
+  route.body instanceof z.core.$ZodObject &&
+  Object.keys(route.body._zod.def.shape).some((field) => /password/i.test(field));
 
 // Why no route has an API Gateway authorizer (cdk-nag AwsSolutions-APIG4), per auth kind.
 const verifiedByFunction =

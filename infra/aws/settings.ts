@@ -1,5 +1,5 @@
-import type * as z from 'zod';
 import { settingsSchema } from '../../shared/config.ts';
+import * as z from '../../shared/zod.ts';
 
 /**
  * The `settings` context: every runtime setting of shared/config.ts, by its environment
@@ -16,9 +16,9 @@ export const stackOwnedSettings = ['TABLE_NAME', 'KMS_KEY_ID', 'EVENT_BUS_NAME']
 export type SettingValue = string | number | boolean | readonly string[];
 export type Settings = Readonly<Record<string, SettingValue>>;
 
-const settableSchema = settingsSchema
-  .omit({ TABLE_NAME: true, KMS_KEY_ID: true, EVENT_BUS_NAME: true })
-  .strict();
+const settableSchema = z.strictObject(
+  z.omit(settingsSchema, { TABLE_NAME: true, KMS_KEY_ID: true, EVENT_BUS_NAME: true }).shape,
+);
 
 /** The environment-variable text of a setting's value, as the functions will read it. */
 const asEnv = (value: unknown): unknown =>

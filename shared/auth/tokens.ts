@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
-import * as z from 'zod';
 import { config } from '../config.ts';
 import { signingKey, verificationKeys } from '../crypto/keyring.ts';
+import * as z from '../zod.ts';
 
 /**
  * `scope` of a token, for downstream verifiers (API Gateway's `authorizationScopes`, a `jose`
@@ -20,25 +20,27 @@ export const enrollmentAudience = () => `${config().tokenAudience}:mfa-enroll`;
 /** API.md "Tokens": the claims of an access token, checked after the signature. */
 export const accessClaims = z
   .object({
-    sub: z.string().min(1),
-    sid: z.string().min(1),
-    org: z.string().optional(),
-    role: z.enum(['owner', 'admin', 'member']).optional(),
+    sub: z.string().check(z.minLength(1)),
+    sid: z.string().check(z.minLength(1)),
+    org: z.optional(z.string()),
+    role: z.optional(z.enum(['owner', 'admin', 'member'])),
     aal: z.union([z.literal(1), z.literal(2)]),
     amr: z.array(z.string()),
-    auth_time: z.number().int(),
+    auth_time: z.int(),
     scope: z.enum([ACCESS_SCOPES[1], ACCESS_SCOPES[2], ENROLLMENT_SCOPE]),
-    iat: z.number().int(),
-    exp: z.number().int(),
+    iat: z.int(),
+    exp: z.int(),
     iss: z.string(),
     aud: z.string(),
   })
   // A scope that says more than the session proved, or the wrong kind for its audience, is
   // not a token we issued.
-  .refine((claims) =>
-    claims.aud === enrollmentAudience()
-      ? claims.scope === ENROLLMENT_SCOPE
-      : claims.scope === ACCESS_SCOPES[claims.aal],
+  .check(
+    z.refine((claims) =>
+      claims.aud === enrollmentAudience()
+        ? claims.scope === ENROLLMENT_SCOPE
+        : claims.scope === ACCESS_SCOPES[claims.aal],
+    ),
   );
 
 export type AccessClaims = z.infer<typeof accessClaims>;
@@ -122,10 +124,12 @@ export async function verifyAccessToken(
       currentDate: now,
       requiredClaims: ['sub', 'sid', 'iat', 'exp', 'scope'],
     });
-    const claims = accessClaims.parse(payload);
+    const parsed = accessClaims.safeParse(payload);
+    if (!parsed.success) throw new InvalidTokenError(parsed.error.message, { cause: parsed.error });
+    const claims = parsed.data;
     return { ...claims, kind: claims.aud === config().tokenAudience ? 'access' : 'enrollment' };
   } catch (error) {
-    if (error instanceof errors.JOSEError || error instanceof z.ZodError) {
+    if (error instanceof errors.JOSEError) {
       throw new InvalidTokenError(error.message, { cause: error });
     }
     // Key lookups that failed (a DynamoDB outage) are not the client's fault: they stay 5xx.

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import type { EventType } from '../db/events.ts';
 import type { FactorType } from '../db/factors.ts';
 import type { Role } from '../db/orgs.ts';
 import type { Method } from '../mfa/proof.ts';
+import * as z from '../zod.ts';
 
 /**
  * The security events on the EventBridge bus: `source` is always `serverless-mfa`, the
@@ -68,35 +68,30 @@ const enumsMatch: [
 ] = [true, true, true];
 void enumsMatch;
 
-const ulid = z
-  .string()
-  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID')
-  .meta({ id: 'Ulid' });
-const id = z.string().min(1).max(64).meta({ id: 'Id' });
-const at = z.iso.datetime().meta({ id: 'Timestamp', description: 'ISO 8601, UTC.' });
+const ulid = z.meta(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID')), { id: 'Ulid' });
+const id = z.meta(z.string().check(z.minLength(1), z.maxLength(64)), { id: 'Id' });
+const at = z.meta(z.iso.datetime(), { id: 'Timestamp', description: 'ISO 8601, UTC.' });
 const factorType = z.enum(FACTOR_TYPES);
 const role = z.enum(ROLES);
-const count = z.number().int().min(0);
-const maskedEmail = z
-  .string()
-  .regex(/^[^@]*\*\*\*[^@]?@[^@]+$/, 'a masked address')
-  .meta({
-    id: 'MaskedEmail',
-    description: 'Masked as `c***e@example.com`: first and last character of the local part.',
-  });
-const label = z.string().max(64).meta({
+const count = z.int().check(z.gte(0));
+const maskedEmail = z.meta(z.string().check(z.regex(/^[^@]*\*\*\*[^@]?@[^@]+$/, 'a masked address')), {
+  id: 'MaskedEmail',
+  description: 'Masked as `c***e@example.com`: first and last character of the local part.',
+});
+const label = z.meta(z.string().check(z.maxLength(64)), {
   id: 'FactorLabel',
   description: 'The label the user gave the factor; runs of digits that could be a phone number are masked.',
 });
-const policy = z
-  .object({
+const policy = z.meta(
+  z.object({
     mode: z.enum(['off', 'optional', 'required']),
     allowedFactorTypes: z.array(factorType),
     rememberDeviceDays: count,
     graceDays: count,
-    requiredSince: at.optional(),
-  })
-  .meta({ id: 'MfaPolicy' });
+    requiredSince: z.optional(at),
+  }),
+  { id: 'MfaPolicy' },
+);
 const none = z.object({});
 const factor = { factorId: ulid, type: factorType };
 
@@ -113,19 +108,23 @@ export const EVENT_DETAILS = {
   'account.reported': none,
   'session.created': z.object({
     aal: z.union([z.literal(1), z.literal(2)]),
-    amr: z.array(z.string().regex(/^[a-z]{2,16}$/)).meta({ description: 'RFC 8176 method names.' }),
+    amr: z.meta(z.array(z.string().check(z.regex(/^[a-z]{2,16}$/))), {
+      description: 'RFC 8176 method names.',
+    }),
   }),
   'session.revoked': z.object({
-    sessionId: ulid.optional().meta({ description: 'The session ended (absent when several were).' }),
-    reason: z.enum(['logout', 'ended_by_user', 'signed_out_everywhere', 'refresh_token_reuse']).meta({
+    sessionId: z.meta(z.optional(ulid), { description: 'The session ended (absent when several were).' }),
+    reason: z.meta(z.enum(['logout', 'ended_by_user', 'signed_out_everywhere', 'refresh_token_reuse']), {
       description:
         '`refresh_token_reuse`: a rotated refresh token was presented again (a stolen copy, or a stolen original), so the session was ended.',
     }),
-    count: z.number().int().positive().optional().meta({ description: 'Sessions ended at once.' }),
+    count: z.meta(z.optional(z.int().check(z.positive())), {
+      description: 'Sessions ended at once.',
+    }),
   }),
   'mfa.challenge_sent': z.object({ factorId: ulid, factorType }),
-  'mfa.verified': z.object({ method: z.enum(METHODS), factorId: ulid.optional() }),
-  'mfa.failed': z.object({ method: z.enum(['code', 'recovery']).optional() }),
+  'mfa.verified': z.object({ method: z.enum(METHODS), factorId: z.optional(ulid) }),
+  'mfa.failed': z.object({ method: z.optional(z.enum(['code', 'recovery'])) }),
   'mfa.locked': z.object({ until: at }),
   'password.locked': z.object({ until: at }),
   'factor.added': z.object(factor),
@@ -141,19 +140,19 @@ export const EVENT_DETAILS = {
     factorsRemoved: count,
     devicesRemoved: count,
     sessionsRevoked: count,
-    bulk: z.literal(true).optional(),
+    bulk: z.optional(z.literal(true)),
   }),
   'org.policy_changed': z.object({ from: policy, to: policy }),
   'org.member_invited': z.object({ email: maskedEmail, role }),
   'org.invitation_revoked': z.object({ email: maskedEmail }),
   'org.action_refused': z.object({
-    action: z.string().max(64),
-    reason: z.string().max(256),
-    targetUserId: id.optional(),
-    targetEmail: maskedEmail.optional(),
+    action: z.string().check(z.maxLength(64)),
+    reason: z.string().check(z.maxLength(256)),
+    targetUserId: z.optional(id),
+    targetEmail: z.optional(maskedEmail),
   }),
   'org.member_added': z.object({ role }),
-} as const satisfies Record<EventType, z.ZodObject>;
+} as const satisfies Record<EventType, z.ZodMiniObject>;
 
 /** Fields of `details` holding an email address: masked before publishing. */
 export const EMAIL_FIELDS: readonly string[] = ['email', 'targetEmail'];
@@ -165,22 +164,22 @@ const DEDUPE =
   'stream or of PutEvents); consumers de-duplicate by `id`, which is unique per event.';
 
 function detailSchema<T extends EventType>(type: T) {
-  return z
-    .object({
-      id: z
-        .string()
-        .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)
-        .meta({ description: `The event id (a ULID, sorts by time). ${DEDUPE}` }),
+  return z.meta(
+    z.object({
+      id: z.meta(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)), {
+        description: `The event id (a ULID, sorts by time). ${DEDUPE}`,
+      }),
       type: z.literal(type),
       at,
-      userId: id.describe('The account the event is about.'),
-      actorId: id.describe('Who did it: the user, or the admin acting on them.'),
-      orgId: id.optional().describe('The organisation, when the event concerns one.'),
-      ip: z.string().max(64).nullable(),
-      userAgent: z.string().max(256).nullable(),
+      userId: z.describe(id, 'The account the event is about.'),
+      actorId: z.describe(id, 'Who did it: the user, or the admin acting on them.'),
+      orgId: z.describe(z.optional(id), 'The organisation, when the event concerns one.'),
+      ip: z.nullable(z.string().check(z.maxLength(64))),
+      userAgent: z.nullable(z.string().check(z.maxLength(256))),
       details: EVENT_DETAILS[type],
-    })
-    .meta({ title: EVENT_DETAIL_TYPES[type], description: `detail-type "${EVENT_DETAIL_TYPES[type]}".` });
+    }),
+    { title: EVENT_DETAIL_TYPES[type], description: `detail-type "${EVENT_DETAIL_TYPES[type]}".` },
+  );
 }
 
 type DetailSchemas = { [T in EventType]: ReturnType<typeof detailSchema<T>> };
@@ -193,20 +192,21 @@ export const DETAIL_SCHEMAS = Object.fromEntries(
 export type EventDetail = z.infer<DetailSchemas[EventType]>;
 
 /** `detail` of any security event: a union discriminated by `type`. */
-export const eventDetail = z
-  .discriminatedUnion(
+export const eventDetail = z.meta(
+  z.discriminatedUnion(
     'type',
     PUBLISHED_TYPES.map((type) => DETAIL_SCHEMAS[type]) as unknown as [
       DetailSchemas[EventType],
       ...DetailSchemas[EventType][],
     ],
-  )
-  .meta({
+  ),
+  {
     title: 'Serverless MFA security event detail',
     description:
       `The \`detail\` of the events Serverless MFA puts on its EventBridge bus (source "${EVENT_SOURCE}"); ` +
       `\`type\` tells the variant and \`detail-type\` names it. ${DEDUPE}`,
-  });
+  },
+);
 
 /**
  * The JSON Schema (draft 2020-12) of `detail`: of every event, or of one event type. What

@@ -1,11 +1,11 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { type AccessClaims, authenticateBearer as authenticateBearerHeader } from '../auth/bearer.ts';
 import { config } from '../config.ts';
 import { findPendingLogin, type PendingLogin } from '../db/logins.ts';
 import { hit } from '../db/rate.ts';
 import { observe } from '../metrics.ts';
+import * as z from '../zod.ts';
 import { clientKey } from './client-address.ts';
 import { corsHeaders } from './cors.ts';
 import { ApiError } from './errors.ts';
@@ -17,7 +17,7 @@ import type { IpLimit, Route } from './route.ts';
 /** API.md: bodies over 16 KiB are refused before parsing, so no handler sees a huge input. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Infer<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 export interface HttpRequest<R extends Route> {
   body: Infer<R['body']>;
@@ -66,7 +66,7 @@ function header(event: Event, name: string): string | undefined {
   return event.headers?.[name] ?? undefined;
 }
 
-function toDetails(error: z.ZodError): { path: string; message: string }[] {
+function toDetails(error: z.core.$ZodError): { path: string; message: string }[] {
   return error.issues.flatMap((issue) => {
     const prefix = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
@@ -76,8 +76,8 @@ function toDetails(error: z.ZodError): { path: string; message: string }[] {
   });
 }
 
-function validate(schema: z.ZodType, value: unknown, where: string): unknown {
-  const parsed = schema.safeParse(value);
+function validate(schema: z.core.$ZodType, value: unknown, where: string): unknown {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const details = toDetails(parsed.error).map((d) => ({ ...d, path: d.path ? `${where}.${d.path}` : where }));
   throw new ApiError('invalid_request', { extra: { details } });

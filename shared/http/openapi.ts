@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { type ErrorCode, errorCatalogue } from './errors.ts';
 import type { Route } from './route.ts';
 import { errorBody } from './schemas.ts';
@@ -8,13 +8,15 @@ import { errorBody } from './schemas.ts';
  * Every code of the catalogue, as one enum: clients (the web client's generated types) can
  * switch over the codes, and a code added to the catalogue reaches the document by itself.
  */
-const errorCode = z
-  .enum(Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]])
-  .meta({ id: 'ErrorCode', description: 'Stable machine-readable code from the catalogue.' });
+const errorCode = z.meta(z.enum(Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]]), {
+  id: 'ErrorCode',
+  description: 'Stable machine-readable code from the catalogue.',
+});
 
-const errorDocument = errorBody
-  .extend({ error: errorBody.shape.error.extend({ code: errorCode }) })
-  .describe(errorBody.description ?? '');
+const errorDocument = z.describe(
+  z.extend(errorBody, { error: z.extend(errorBody.shape.error, { code: errorCode }) }),
+  z.globalRegistry.get(errorBody)?.description ?? '',
+);
 
 /** A schema named with zod's `.meta({ id })` is one component, referenced wherever it is used. */
 const COMPONENT_REF = '#/components/schemas/';
@@ -27,7 +29,7 @@ const COMPONENT_REF = '#/components/schemas/';
  * root, where `#/$defs` does not exist.
  */
 function jsonSchema(
-  schema: z.ZodType,
+  schema: z.core.$ZodType,
   io: 'input' | 'output',
   components: Record<string, unknown>,
 ): Record<string, unknown> {
@@ -152,7 +154,7 @@ export function openApiDocument(routes: readonly (Route & { name: string })[]) {
     if (route.body) {
       operation.requestBody = {
         // A body the schema accepts as absent (e.g. DELETE with an optional verification).
-        required: !route.body.safeParse(undefined).success,
+        required: !z.safeParse(route.body, undefined).success,
         content: { 'application/json': { schema: jsonSchema(route.body, 'input', schemas) } },
       };
     }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import type { ErrorCode } from './errors.ts';
 
 /**
@@ -33,7 +33,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ResponseSpec {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.core.$ZodType;
 }
 
 export interface Route {
@@ -45,9 +45,9 @@ export interface Route {
   auth: AuthKind;
   permissions: readonly Permission[];
   summary: string;
-  body?: z.ZodType;
-  query?: z.ZodType;
-  params?: z.ZodType;
+  body?: z.core.$ZodType;
+  query?: z.core.$ZodType;
+  params?: z.core.$ZodType;
   responses: Readonly<Record<number, ResponseSpec>>;
   ipLimit?: IpLimit;
   /**

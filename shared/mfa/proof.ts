@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { config } from '../config.ts';
 import {
   consumeChallenge,
@@ -22,6 +21,7 @@ import type { TransactItem } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
 import { count, metricNames } from '../metrics.ts';
+import type * as z from '../zod.ts';
 import { codeMatches, normaliseRecoveryCode } from './codes.ts';
 
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
