@@ -33,6 +33,10 @@ const markers = {
   ],
   environmentCredentials: 'credential-provider-env - fromEnv',
   phoneMetadata: 'country_calling_codes',
+  // shared/zod.ts: zod/mini with English messages only. Classic zod's schema classes, or another
+  // locale's messages (pulled in by a namespace import of zod), bring ~100-400 KiB back.
+  miniZod: '"ZodMiniObject"',
+  fullZod: ['"ZodObject"', 'Ungültige Eingabe'],
 };
 
 type Named = { name: string; permissions: readonly Permission[] };
@@ -97,6 +101,11 @@ describe('bundles', () => {
       ...(fn.permissions.includes('sns:publish') ? [] : [markers.sns]),
     ];
     expect(found(fn.name, unnamed)).toEqual([]);
+  });
+
+  it.each(sample)('$name validates with zod/mini and English messages, not all of zod', (fn) => {
+    expect(found(fn.name, [markers.miniZod])).toEqual([markers.miniZod]);
+    expect(found(fn.name, markers.fullZod)).toEqual([]);
   });
 
   it.each(functions)('$name holds phone number metadata only if it parses phone numbers', (fn) => {
