@@ -12,7 +12,7 @@ export const handler = http(routes.createChallenge, async ({ login, ip, userAgen
   // Another user's factor id, a pending factor and a missing one: the same 404.
   if (factor?.status !== 'active') throw new ApiError('not_found');
   // The organisation may have stopped allowing this type since the factor was added.
-  if (!user || !(await policyFor(user)).allowedFactorTypes.includes(factor.type)) {
+  if (!(await policyFor(user)).allowedFactorTypes.includes(factor.type)) {
     throw new ApiError('factor_type_not_allowed');
   }
   // A reset was started with a code to the account's address: that mailbox cannot also be its MFA.

@@ -3,7 +3,6 @@ import { afterPasswordReset, completingReset } from '../../shared/auth/password-
 import { notifyOwner } from '../../shared/auth/security-notice.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { consumePendingLogin } from '../../shared/db/logins.ts';
-import { authVersionOf } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
@@ -12,7 +11,6 @@ import * as routes from '../routes/mfa.ts';
 
 export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAgent }) => {
   const { user } = login;
-  if (!user || authVersionOf(user) !== login.authVersion) throw new ApiError('mfa_token_invalid');
 
   const checked = await checkProof(
     user,

@@ -27,8 +27,8 @@ export interface PendingLogin {
   sessionId?: string;
   /** A password reset waiting for its second factor: the new password takes effect with it. */
   reset?: { passwordHash: string };
-  /** The user's profile, read with the login in one round trip (absent: the account is gone). */
-  user?: User;
+  /** The user's profile, read with the login in one round trip. */
+  user: User;
   /** The factor the request names, read with them (absent: no such live factor of this user). */
   factor?: Factor;
 }
@@ -110,6 +110,10 @@ export async function findPendingLogin(
     if (items.has(itemId(sessionKey(claimed.sessionId)))) throw new ApiError('mfa_token_invalid');
   } else items = await getItems(userKeys(userId));
   const user = items.get(itemId(profileKey(userId))) as User | undefined;
+  // The password changed (or was reset) since this login's password step: the login ended with
+  // the old password, on every MFA route (a challenge from it would still text the owner).
+  if (!user || authVersionOf(user) !== ((item.authVersion as number | undefined) ?? 0))
+    throw new ApiError('mfa_token_invalid');
   const factor = options.factorId
     ? liveFactor(items.get(itemId(factorKey(userId, options.factorId))), now)
     : undefined;
@@ -120,7 +124,7 @@ export async function findPendingLogin(
     authVersion: (item.authVersion as number | undefined) ?? 0,
     ...(claimed ? { sessionId: claimed.sessionId } : {}),
     ...(item.reset ? { reset: item.reset as PendingLogin['reset'] } : {}),
-    ...(user ? { user } : {}),
+    user,
     ...(factor ? { factor } : {}),
   };
 }

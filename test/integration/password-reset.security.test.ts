@@ -29,10 +29,13 @@ import {
   account,
   answers,
   appCode,
+  challenge,
+  enrollSms,
   enrollTotp,
   invoke,
   mfaToken,
   otherThan,
+  smsCount,
   verify,
   wrongAppCode,
 } from '../support/mfa.ts';
@@ -427,6 +430,33 @@ describe('stale sessions after a reset', () => {
       body: { mfaToken: waiting, recoveryCode: totp.recoveryCodes?.[1] },
     });
     expect(late).toMatchObject({ status: 401, body: answers.mfaTokenInvalid });
+  });
+
+  it('attack: a login the reset ended cannot text the owner either (challenge and resend refused, nothing sent)', async () => {
+    const user = await account();
+    const sms = await enrollSms(user);
+    // The attacker's login, password step done, with a code already sent once.
+    const waiting = await mfaToken(user.email);
+    const started = await challenge(waiting, sms.factorId);
+    expect(started.status).toBe(201);
+    const sent = await smsCount(sms.phone);
+
+    const { resetId, code } = await resetFor(user.email);
+    const step = await confirmReset(resetId, code);
+    const done = await call('POST', '/v1/mfa/recover', {
+      body: { mfaToken: step.body.mfaToken, recoveryCode: sms.recoveryCodes?.[0] },
+    });
+    expect(done.status).toBe(200);
+
+    expect(await challenge(waiting, sms.factorId)).toMatchObject({
+      status: 401,
+      body: answers.mfaTokenInvalid,
+    });
+    const resend = await call('POST', `/v1/mfa/challenges/${started.body.challengeId}/resend`, {
+      body: { mfaToken: waiting },
+    });
+    expect(resend).toMatchObject({ status: 401, body: answers.mfaTokenInvalid });
+    expect(await smsCount(sms.phone)).toBe(sent);
   });
 
   it('race: a login checked against the old password that commits after the reset does not keep its session', async () => {
