@@ -27,9 +27,10 @@ export async function refreshSession(
 ) {
   const rotated = await rotateRefreshToken(presented, now);
   if (!rotated.ok) {
-    if (rotated.reuse) {
+    // A rotated token presented again is a stolen copy or a stolen original: the SIEM signal,
+    // once, by the presentation that ended the session (more replays of it add nothing but noise).
+    if (rotated.reuse && rotated.revoked) {
       log.warn('refresh token reuse: session revoked', { requestId: context.requestId });
-      // A rotated token presented again is a stolen copy or a stolen original: the SIEM signal.
       await recordEvent({
         type: 'session.revoked',
         userId: rotated.userId,

@@ -230,7 +230,8 @@ export type RotateResult =
   /** `lastUsedAt`: the previous refresh (or the creation), for idle limits. */
   | { ok: true; session: Session; refreshToken: string; lastUsedAt: string }
   | { ok: false; reuse: false }
-  | { ok: false; reuse: true; userId: string; sessionId: string };
+  /** `revoked`: this presentation ended the session (false: it had ended already). */
+  | { ok: false; reuse: true; userId: string; sessionId: string; revoked: boolean };
 
 export async function rotateRefreshToken(presented: string, now = new Date()): Promise<RotateResult> {
   const parsed = parseRefreshToken(presented);
@@ -273,8 +274,8 @@ export async function rotateRefreshToken(presented: string, now = new Date()): P
     const old = raw ? (unmarshall(raw) as SessionItem) : undefined;
     const reuse = !!old && Object.values(old.used ?? {}).includes(presentedDigest);
     if (!reuse || !old) return { ok: false, reuse: false };
-    await revokeSession(parsed.sessionId, 'refresh_token_reuse', now);
-    return { ok: false, reuse: true, userId: old.userId, sessionId: parsed.sessionId };
+    const revoked = await revokeSession(parsed.sessionId, 'refresh_token_reuse', now);
+    return { ok: false, reuse: true, userId: old.userId, sessionId: parsed.sessionId, revoked };
   }
 }
 
@@ -283,13 +284,15 @@ export async function rotateRefreshToken(presented: string, now = new Date()): P
  * committed: a login racing the change either committed before this listing (and is revoked
  * here) or confirms the password version after its own commit (openSession) and fails.
  */
+/** How many sessions this ended (not those that had ended already). */
 export async function revokeOtherSessions(userId: string, reason: string, keep?: string): Promise<number> {
   const ids = (await listUserSessionIds(userId)).filter((id) => id !== keep);
-  await Promise.all(ids.map((id) => revokeSession(id, reason)));
-  return ids.length;
+  const ended = await Promise.all(ids.map((id) => revokeSession(id, reason)));
+  return ended.filter(Boolean).length;
 }
 
-export async function revokeSession(sessionId: string, reason: string, now = new Date()): Promise<void> {
+/** Ends a session; false when it had ended already (or never existed). */
+export async function revokeSession(sessionId: string, reason: string, now = new Date()): Promise<boolean> {
   try {
     await db.send(
       new UpdateCommand({
@@ -300,9 +303,11 @@ export async function revokeSession(sessionId: string, reason: string, now = new
         ExpressionAttributeValues: { ':now': now.toISOString(), ':reason': reason },
       }),
     );
+    return true;
   } catch (error) {
     // Already revoked (or gone): the goal holds either way.
     if (!isConditionFailure(error)) throw error;
+    return false;
   }
 }
 

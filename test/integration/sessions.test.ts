@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { call, logIn, signUp } from '../support/api.ts';
+import { allEvents } from '../support/mfa.ts';
 
 describe('POST /v1/sessions', () => {
   it('answers authenticated with tokens and the MFA status', async () => {
@@ -109,6 +110,45 @@ describe('POST /v1/sessions/refresh', () => {
     expect(events.body.events.find((e: { type: string }) => e.type === 'session.revoked')).toMatchObject({
       details: { sessionId: decodeJwt(login.body.accessToken).sid, reason: 'refresh_token_reuse' },
     });
+  });
+
+  it('attack: replaying a stolen refresh token 30 times (10 at once) leaves one session.revoked, not a flooded activity log', async () => {
+    const { email } = await signUp();
+    const login = await logIn(email);
+    const stolen = login.body.refreshToken;
+    expect((await call('POST', '/v1/sessions/refresh', { body: { refreshToken: stolen } })).status).toBe(200);
+    const replay = () => call('POST', '/v1/sessions/refresh', { body: { refreshToken: stolen } });
+    const parallel = await Promise.all(Array.from({ length: 10 }, replay));
+    for (let i = 0; i < 20; i++) parallel.push(await replay());
+    expect(parallel.map((answer) => answer.status)).toEqual(Array(30).fill(401));
+
+    const again = await logIn(email);
+    const events = await allEvents(again.body.accessToken);
+    expect(events.filter((e) => e.type === 'session.revoked')).toEqual([
+      expect.objectContaining({
+        details: { sessionId: decodeJwt(login.body.accessToken).sid, reason: 'refresh_token_reuse' },
+      }),
+    ]);
+  });
+
+  it('sign out everywhere counts the sessions it ended, not those that had ended already', async () => {
+    const { email } = await signUp();
+    const current = await logIn(email);
+    const [other, loggedOut] = [await logIn(email), await logIn(email)];
+    expect((await call('DELETE', '/v1/sessions/current', { token: loggedOut.body.accessToken })).status).toBe(
+      204,
+    );
+    expect((await call('DELETE', '/v1/me/sessions', { token: current.body.accessToken })).status).toBe(204);
+    expect(
+      (await call('POST', '/v1/sessions/refresh', { body: { refreshToken: other.body.refreshToken } }))
+        .status,
+    ).toBe(401);
+    const events = await allEvents(current.body.accessToken);
+    expect(events.filter((e) => e.type === 'session.revoked').map((e) => e.details)).toEqual([
+      // The sign-up's session and `other`; the one signed out before is not counted again.
+      { reason: 'signed_out_everywhere', count: 2 },
+      { sessionId: decodeJwt(loggedOut.body.accessToken).sid, reason: 'logout' },
+    ]);
   });
 
   it('signing out is recorded as a revoked session (reason logout)', async () => {
