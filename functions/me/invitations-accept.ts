@@ -5,7 +5,7 @@ import { eventPuts } from '../../shared/db/events.ts';
 import { listFactors } from '../../shared/db/factors.ts';
 import { joinOrg, listInvitationsTo, removeInvitation } from '../../shared/db/orgs.ts';
 import { revokeSession } from '../../shared/db/sessions.ts';
-import { transact } from '../../shared/db/transact.ts';
+import { guarded, transact } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
@@ -13,6 +13,12 @@ import { reportRecoveryUse } from '../../shared/mfa/notices.ts';
 import { loginStep, policyFor } from '../../shared/mfa/policy.ts';
 import { orgJoined } from '../../shared/notify/templates.ts';
 import * as routes from '../routes/me.ts';
+
+/** The invitation used up by joining: gone (revoked, expired, used) means not found. */
+function guardedInvitation(email: string, orgId: string, now: Date) {
+  const [invitation, orgCopy] = removeInvitation(email, orgId, now, { live: true });
+  return [guarded(invitation, new ApiError('not_found')), orgCopy];
+}
 
 export const handler = http(routes.acceptInvitation, async ({ params, body, auth, ip, userAgent }) => {
   const user = await findUserById(auth.sub);
@@ -36,7 +42,7 @@ export const handler = http(routes.acceptInvitation, async ({ params, body, auth
   await transact(
     [
       ...proofItems,
-      ...removeInvitation(user.email, invitation.orgId, now, { live: true }),
+      ...guardedInvitation(user.email, invitation.orgId, now),
       ...joinOrg(invitation.orgId, user, invitation.role, now),
       ...eventPuts(
         {
@@ -51,10 +57,8 @@ export const handler = http(routes.acceptInvitation, async ({ params, body, auth
         now,
       ),
     ],
-    (index) =>
-      proof && index < proofItems.length
-        ? proof.conflict
-        : new ApiError(index === proofItems.length ? 'not_found' : 'already_in_org'),
+    // The proof's items and the invitation answer their own conflicts; the rest is the org join.
+    () => new ApiError('already_in_org'),
     proof?.lost,
   );
   if (proof) await reportRecoveryUse(user, proof, context);

@@ -31,8 +31,9 @@ export const handler = http(routes.changePassword, async ({ body, auth, ip, user
       changePassword(user, passwordHash, now),
       ...eventPuts({ type: 'password.changed', userId: user.userId, orgId: user.orgId, ...context }, now),
     ],
-    // The proof lost a race, or another change moved the password on since it was checked.
-    (index) => (proof && index < proofItems.length ? proof.conflict : new ApiError('invalid_credentials')),
+    // The proof's items answer their own conflict; else another change moved the password on
+    // since it was checked.
+    () => new ApiError('invalid_credentials'),
     proof?.lost,
   );
   await endOtherSessions(user.userId, authVersionOf(user) + 1, auth.sid, 'password_changed');

@@ -14,7 +14,7 @@ import {
 } from '../../shared/db/factors.ts';
 import { newRecoverySet } from '../../shared/db/recovery.ts';
 import { endEnrollment, upgradeSession } from '../../shared/db/sessions.ts';
-import { type TransactItem, transact } from '../../shared/db/transact.ts';
+import { allGuarded, type Guarded, guarded, type TransactItem, transact } from '../../shared/db/transact.ts';
 import { authVersionOf, findUserById, setActiveFactors, type User } from '../../shared/db/users.ts';
 import { ApiError, tooMany } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
@@ -68,7 +68,8 @@ async function bookkeeping(user: User, factor: Factor) {
   const swap = replaced?.status === 'active' ? replaced : undefined;
   const count = user.activeFactors ?? 0;
   if (!swap && count >= config().maxActiveFactors) throw new ApiError('factor_limit_reached');
-  const items: TransactItem[] = [setActiveFactors(user, swap ? count : count + 1)];
+  // The count is written back conditionally: a concurrent activation moved it, read it again.
+  const items: Guarded[] = [guarded(setActiveFactors(user, swap ? count : count + 1), new CountChanged())];
   if (swap) items.push(removeFactor(swap));
   // Recovery codes come with the first factor: the moment losing a phone starts to matter.
   const recovery = count === 0 && !swap ? await newRecoverySet(user.userId) : undefined;
@@ -124,17 +125,17 @@ export const handler = http(routes.activateFactor, async ({ params, body, auth, 
     // with one enrollment token cannot each mint a full session. A full session that proves the
     // factor it enrolled stands at aal 2 from now on.
     const amr = ['pwd', methodOf[factor.type], 'mfa'];
-    const ending =
-      auth.scope === 'mfa:enroll' ? [endEnrollment(auth.sid, now)] : [upgradeSession(auth.sid, amr, now)];
-    const all = [...proven, ...items, ...events, ...ending];
+    const ending = guarded(
+      auth.scope === 'mfa:enroll' ? endEnrollment(auth.sid, now) : upgradeSession(auth.sid, amr, now),
+      new ApiError('unauthorized'),
+    );
+    // The code's own writes: a sent code's challenge expired, or an app code's step was taken.
+    const possessed = allGuarded(
+      proven,
+      new ApiError(factor.type !== 'totp' ? 'challenge_expired' : 'factor_not_pending'),
+    );
     try {
-      await transact(all, (index) => {
-        if (index === proven.length) return new CountChanged();
-        if (ending.length > 0 && index === all.length - 1) return new ApiError('unauthorized');
-        return new ApiError(
-          index < proven.length && factor.type !== 'totp' ? 'challenge_expired' : 'factor_not_pending',
-        );
-      });
+      await transact([...possessed, ...items, ...events, ending], () => new ApiError('factor_not_pending'));
     } catch (error) {
       if (error instanceof CountChanged && attempt < 3) continue;
       throw error instanceof CountChanged ? new ApiError('factor_not_pending', { cause: error }) : error;

@@ -4,13 +4,15 @@ import { forgetDevice, listDevices } from '../../shared/db/devices.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { factorKey, getFactor, listFactors, removeFactor } from '../../shared/db/factors.ts';
 import { deleteRecoveryCodes, withSetWrite } from '../../shared/db/recovery.ts';
-import { transact, without } from '../../shared/db/transact.ts';
+import { guarded, transact, without } from '../../shared/db/transact.ts';
 import { authVersionOf, findUserById, setActiveFactors } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { reportRecoveryUse, tellOwner } from '../../shared/mfa/notices.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
 import * as routes from '../routes/mfa.ts';
+
+const notFound = () => new ApiError('not_found');
 
 export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip, userAgent }) => {
   const context = { ip, userAgent };
@@ -47,7 +49,8 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
   await transact(
     [
       ...proofItems,
-      removeFactor(factor, ownCode),
+      // Its own code's step is recorded on the factor: then its failure is the proof's replay.
+      guarded(removeFactor(factor, ownCode), ownCode !== undefined && proof ? proof.conflict : notFound()),
       setActiveFactors(user, remaining),
       ...devices.map((device) => forgetDevice(user.userId, device.deviceId)),
       ...eventPuts({
@@ -58,11 +61,8 @@ export const handler = http(routes.deleteFactor, async ({ params, body, auth, ip
         details: { factorId: factor.factorId, type: factor.type },
       }),
     ],
-    // The factor's own write fails on a replayed step (its code) or a concurrent removal.
-    (index) =>
-      proof && (index < proofItems.length || (index === proofItems.length && ownCode !== undefined))
-        ? proof.conflict
-        : new ApiError('not_found'),
+    // Else a concurrent removal.
+    notFound,
     proof?.lost,
   );
   await endOtherSessions(user.userId, authVersionOf(user) + 1, auth.sid, 'factor_removed');

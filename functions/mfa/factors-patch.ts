@@ -1,7 +1,7 @@
 import { stepUp } from '../../shared/auth/step-up.ts';
 import { eventPuts } from '../../shared/db/events.ts';
 import { factorKey, getFactor, publicFactor, renameFactor } from '../../shared/db/factors.ts';
-import { transact, without } from '../../shared/db/transact.ts';
+import { guarded, transact, without } from '../../shared/db/transact.ts';
 import { findUserById } from '../../shared/db/users.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
@@ -29,9 +29,16 @@ export const handler = http(routes.updateFactor, async ({ params, body, auth, ip
       })
     : [];
   await transact(
-    [...proven, renameFactor(factor, body.label, ownCode), ...recorded],
-    (index) =>
-      proof && (index < proven.length || ownCode !== undefined) ? proof.conflict : new ApiError('not_found'),
+    [
+      ...proven,
+      // Its own code's step is recorded on the factor: then its failure is the proof's replay.
+      guarded(
+        renameFactor(factor, body.label, ownCode),
+        ownCode !== undefined && proof ? proof.conflict : new ApiError('not_found'),
+      ),
+      ...recorded,
+    ],
+    () => new ApiError('not_found'),
     proof?.lost,
   );
   if (proof) await reportRecoveryUse(user, proof, context);

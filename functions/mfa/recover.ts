@@ -19,7 +19,6 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
     { ip, userAgent },
   );
   const remaining = checked.recoveryCodesRemaining ?? 0;
-  const proofItems = checked.items.length;
   const reset = completingReset(login, user, { ip, userAgent }, new Date());
   const { tokens, sessionId } = await openSession(user, {
     aal: 2,
@@ -41,7 +40,8 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
         details: { remaining },
       }),
     ],
-    conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
+    // The proof's items answer its own conflict; any other lost race means the login was used.
+    conflict: () => new ApiError('mfa_token_invalid'),
     lost: checked.lost,
   });
   if (login.reset) await afterPasswordReset(user, { ip, userAgent }, sessionId);

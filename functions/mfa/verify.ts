@@ -39,7 +39,6 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
   };
   const reset = completingReset(login, user, { ip, userAgent }, now);
   const items = [...checked.items, ...consumePendingLogin(login), ...reset.items];
-  const proofItems = checked.items.length;
   let deviceToken: string | undefined;
   const days = policy.rememberDeviceDays;
   if (body.rememberDevice && days > 0) {
@@ -67,7 +66,8 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     ...(login.sessionId ? { sessionId: login.sessionId } : {}),
     proof: proofOfLogin,
     // Lost races: the proof was used by a parallel request, or the login already completed.
-    conflict: (index) => (index < proofItems ? checked.conflict : new ApiError('mfa_token_invalid')),
+    // The proof's items answer its own conflict; any other lost race means the login was used.
+    conflict: () => new ApiError('mfa_token_invalid'),
     lost: checked.lost,
   });
   if (login.reset) await afterPasswordReset(user, { ip, userAgent }, sessionId);

@@ -13,7 +13,8 @@ export interface OpenSession {
   userAgent: string;
   /** What the login used up (challenge, mfaToken, recovery code…): written with the session. */
   items?: TransactItem[];
-  conflict?: (index: number) => Error;
+  /** The error for a failed item that carries none of its own (the proof's items carry theirs). */
+  conflict?: () => Error;
   /** When the write does not happen: the proof among `items` gives its attempt back. */
   lost?: () => Promise<void>;
   /**

@@ -39,7 +39,7 @@ export interface NewPendingLogin {
   reset?: PendingLogin['reset'];
   /** What the password step used up (a reset code): written with the login, or neither is. */
   items?: TransactItem[];
-  conflict?: (index: number) => Error;
+  conflict?: () => Error;
 }
 
 /**

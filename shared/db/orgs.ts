@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import { config } from '../config.ts';
 import { db, table } from './client.ts';
 import type { FactorType } from './factors.ts';
+import type { TransactItem } from './transact.ts';
 import { profileKey } from './users.ts';
 
 /**
@@ -210,5 +211,5 @@ export function removeInvitation(email: string, orgId: string, now: Date, option
       },
     },
     { Delete: { TableName: table(), Key: orgInviteKey(orgId, email) } },
-  ];
+  ] as [TransactItem, TransactItem];
 }

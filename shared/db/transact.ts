@@ -9,18 +9,38 @@ const CONFLICT_RETRIES = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One atomic write of several items. When a condition fails, `onConflict` receives the index
- * of the first item whose condition did not hold and returns the domain error to throw.
- * `onFailure` runs whenever the write did not happen (a proof then gives its attempt back).
+ * A transaction item, with the domain error that a failure of its own condition means. The
+ * error travels with the item: `transact` answers the first failed item's own error, so no
+ * caller maps a failure back to its cause by position, and adding an item to a transaction
+ * cannot shift the others' meanings.
+ */
+export type Guarded = TransactItem & { conflict?: Error };
+
+/** `item`, answering `conflict` when its condition fails. */
+export function guarded<T extends TransactItem>(item: T, conflict: Error): T & { conflict: Error } {
+  return { ...item, conflict };
+}
+
+/** Every item of `items`, answering `conflict` (unless one already carries its own). */
+export function allGuarded(items: readonly Guarded[], conflict: Error): Guarded[] {
+  return items.map((item) => (item.conflict ? item : guarded(item, conflict)));
+}
+
+/**
+ * One atomic write of several items. When a condition fails, the first failed item's own
+ * `conflict` is thrown, else `otherwise()` (the meaning every other item's failure shares),
+ * else DynamoDB's error. `onFailure` runs whenever the write did not happen (a proof then
+ * gives its attempt back).
  */
 export async function transact(
-  items: TransactItem[],
-  onConflict?: (index: number) => Error,
+  items: readonly Guarded[],
+  otherwise?: () => Error,
   onFailure?: () => Promise<void>,
 ): Promise<void> {
+  const TransactItems = items.map(({ conflict: _conflict, ...item }) => item);
   for (let attempt = 0; ; attempt++) {
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      await db.send(new TransactWriteCommand({ TransactItems }));
       return;
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -33,7 +53,8 @@ export async function transact(
         continue;
       }
       await onFailure?.();
-      throw index >= 0 && onConflict ? onConflict(index) : error;
+      if (index < 0) throw error;
+      throw items[index]?.conflict ?? otherwise?.() ?? error;
     }
   }
 }

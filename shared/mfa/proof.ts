@@ -17,7 +17,7 @@ import {
 import { confirmFailure, type Reservation, refundAttempt } from '../db/guard.ts';
 import type { MfaPolicy } from '../db/orgs.ts';
 import { readRecoverySet, recoveryDigest, useRecoveryCode } from '../db/recovery.ts';
-import type { TransactItem } from '../db/transact.ts';
+import { allGuarded, type Guarded } from '../db/transact.ts';
 import type { User } from '../db/users.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
 import { count, metricNames } from '../metrics.ts';
@@ -46,7 +46,8 @@ export const METHODS = ['otp', 'sms', 'email', 'recovery'] as const;
 export type Method = (typeof METHODS)[number];
 
 export interface Checked {
-  items: TransactItem[];
+  /** The writes that use the proof up, each carrying `conflict` as the error its failure means. */
+  items: Guarded[];
   method: Method;
   /** The factor that was proven (absent for recovery codes). */
   factor?: Factor;
@@ -232,6 +233,8 @@ export async function checkProof(
     reservation = await reserveMfaAttempt(user.userId, now);
   });
   if (outcome.ok) {
+    // Each item that uses the proof up answers the proof's own conflict when it loses a race.
+    outcome.checked.items = allGuarded(outcome.checked.items, outcome.checked.conflict);
     // A right code is no failure: the write that uses it clears the count. If that write loses
     // a race (the same code sent twice at once), `lost` gives this attempt's reservation back.
     outcome.checked.items.push(clearMfaFailures(user.userId));

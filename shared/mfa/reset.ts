@@ -8,7 +8,7 @@ import type { MfaPolicy, Org } from '../db/orgs.ts';
 import { hit } from '../db/rate.ts';
 import { countRecoveryCodes, deleteRecoveryCodes } from '../db/recovery.ts';
 import { listUserSessionIds, revokeSessionItem } from '../db/sessions.ts';
-import { type TransactItem, transact } from '../db/transact.ts';
+import { guarded, type TransactItem, transact } from '../db/transact.ts';
 import { findUserById, resetProfileMfa, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
 import { type AfterReset, mfaReset } from '../notify/templates.ts';
@@ -85,7 +85,8 @@ async function writeReset(
     countRecoveryCodes(member.userId),
   ]);
   if (bulk && factors.length === 0 && devices.length === 0 && recoveryCodes === 0) return false;
-  const profile = resetProfileMfa(member, { ifUnchanged: bulk });
+  // A bulk reset writes the profile only as it was read: changed meanwhile, it is read again.
+  const profile = guarded(resetProfileMfa(member, { ifUnchanged: bulk }), new ChangedMeanwhile());
   const items: TransactItem[] = [
     // Sessions first: if a later chunk failed, the member would be logged out, not left in.
     ...sessionIds.map((sessionId) => revokeSessionItem(sessionId, 'mfa_reset', now)),
@@ -119,8 +120,7 @@ async function writeReset(
     const chunk = all.slice(i, i + CHUNK);
     await transact(
       chunk,
-      (index) =>
-        chunk[index] === profile ? new ChangedMeanwhile() : (proof?.conflict ?? new ApiError('not_found')),
+      () => proof?.conflict ?? new ApiError('not_found'),
       i === 0 ? proof?.lost : undefined,
     );
   }
