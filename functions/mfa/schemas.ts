@@ -1,5 +1,6 @@
 import { EVENT_TYPES } from '../../shared/db/event-types.ts';
 import { chosenName, tokenPair } from '../../shared/http/schemas.ts';
+import { FACTOR_TYPES } from '../../shared/mfa/factor-types.ts';
 import { otpCode, recoveryCode, verification } from '../../shared/mfa/schemas.ts';
 import * as z from '../../shared/zod.ts';
 
@@ -13,7 +14,7 @@ const mfaToken = z.describe(
 
 export const factor = z.object({
   id: z.string(),
-  type: z.enum(['totp', 'sms', 'email']),
+  type: z.enum(FACTOR_TYPES),
   label: z.string(),
   destination: z.describe(
     z.nullable(z.string()),
@@ -37,7 +38,7 @@ export const createChallengeBody = z.strictObject({ mfaToken, factorId: id });
 export const challengeCreated = z.object({
   challengeId: z.string(),
   factorId: z.string(),
-  factorType: z.enum(['totp', 'sms', 'email']),
+  factorType: z.enum(FACTOR_TYPES),
   destination: z.nullable(z.string()),
   ...challengeTimes,
 });
@@ -80,7 +81,7 @@ export const factorList = z.object({
 
 export const createFactorBody = z
   .strictObject({
-    type: z.enum(['totp', 'sms', 'email']),
+    type: z.enum(FACTOR_TYPES),
     password: z.describe(
       z.string().check(z.minLength(1), z.maxLength(1024)),
       'The current password: adding a factor needs it again.',

@@ -1,7 +1,8 @@
 import { MAX_CODE_POINTS, MIN_CODE_POINTS } from '../../shared/auth/password-length.ts';
 import { config, REMEMBER_DEVICE_MAX_DAYS } from '../../shared/config.ts';
 import { http } from '../../shared/http/handler.ts';
-import { CODE_DIGITS, FACTOR_TYPES } from '../../shared/mfa/schemas.ts';
+import { FACTOR_TYPES } from '../../shared/mfa/factor-types.ts';
+import { CODE_DIGITS } from '../../shared/mfa/schemas.ts';
 import * as routes from '../routes/ops.ts';
 
 // The same for everyone and changed only by a deployment: browsers and proxies may keep it a while.

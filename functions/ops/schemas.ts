@@ -1,4 +1,4 @@
-import { FACTOR_TYPES } from '../../shared/mfa/schemas.ts';
+import { FACTOR_TYPES } from '../../shared/mfa/factor-types.ts';
 import * as z from '../../shared/zod.ts';
 
 const count = (description: string) => z.describe(z.int(), description);

@@ -1,11 +1,12 @@
 import { REMEMBER_DEVICE_MAX_DAYS } from '../../shared/config.ts';
 import { chosenName, emailAddress } from '../../shared/http/schemas.ts';
+import { FACTOR_TYPES } from '../../shared/mfa/factor-types.ts';
 import { verification } from '../../shared/mfa/schemas.ts';
 import * as z from '../../shared/zod.ts';
 import { event } from '../mfa/schemas.ts';
 
 const orgId = z.string().check(z.minLength(1), z.maxLength(64));
-const factorType = z.enum(['totp', 'sms', 'email']);
+const factorType = z.enum(FACTOR_TYPES);
 
 export const orgParams = z.strictObject({ orgId });
 export const memberParams = z.strictObject({

@@ -1,4 +1,5 @@
 import { emailAddress, tokenPair } from '../../shared/http/schemas.ts';
+import { FACTOR_TYPES } from '../../shared/mfa/factor-types.ts';
 import * as z from '../../shared/zod.ts';
 import { factor } from '../mfa/schemas.ts';
 
@@ -45,7 +46,7 @@ const enrollmentRequired = z.object({
     'Access token with `scope: "mfa:enroll"`: usable only on the factor enrollment endpoints.',
   ),
   expiresIn: z.int(),
-  allowedFactorTypes: z.array(z.enum(['totp', 'sms', 'email'])),
+  allowedFactorTypes: z.array(z.enum(FACTOR_TYPES)),
 });
 
 /** A refresh: new tokens, or the enrollment step the user's organisation now requires. */

@@ -3,8 +3,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { config } from '../config.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
+import type { FactorType } from '../mfa/factor-types.ts';
 import { db, epochSeconds, isConditionFailure, table } from './client.ts';
-import type { FactorType } from './factors.ts';
 
 /**
  * Challenges: `CHALLENGE#<id>` / `CHALLENGE`. A code is stored as its digest, bound to the

@@ -4,6 +4,7 @@ import { config } from '../config.ts';
 import { decrypt, encrypt } from '../crypto/aead.ts';
 import { secretKey } from '../crypto/keyring.ts';
 import { ApiError, tooMany } from '../http/errors.ts';
+import type { FactorType } from '../mfa/factor-types.ts';
 import { maskEmail, maskPhone } from '../mfa/phone.ts';
 import { getChallenge } from './challenges.ts';
 import { db, epochSeconds, isConditionFailure, table } from './client.ts';
@@ -15,8 +16,6 @@ import { db, epochSeconds, isConditionFailure, table } from './client.ts';
  * with the user and factor ids as additional data so a sealed secret copied onto another
  * factor does not open.
  */
-export type FactorType = 'totp' | 'sms' | 'email';
-
 export interface Factor {
   factorId: string;
   userId: string;

@@ -1,8 +1,8 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { config } from '../config.ts';
+import { FACTOR_TYPES, type FactorType } from '../mfa/factor-types.ts';
 import { db, table } from './client.ts';
-import type { FactorType } from './factors.ts';
 import type { TransactItem } from './transact.ts';
 import { profileKey } from './users.ts';
 
@@ -47,7 +47,7 @@ export interface Member {
 
 export const defaultPolicy = (rememberDeviceDays: number): MfaPolicy => ({
   mode: 'off',
-  allowedFactorTypes: ['totp', 'sms', 'email'],
+  allowedFactorTypes: [...FACTOR_TYPES],
   rememberDeviceDays,
   graceDays: 0,
 });

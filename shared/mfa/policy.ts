@@ -1,7 +1,8 @@
 import { config } from '../config.ts';
-import type { Factor, FactorType } from '../db/factors.ts';
+import type { Factor } from '../db/factors.ts';
 import { defaultPolicy, getOrg, type MfaPolicy } from '../db/orgs.ts';
 import type { User } from '../db/users.ts';
+import type { FactorType } from './factor-types.ts';
 
 /**
  * What an organisation's MFA policy means for one user at login. Users outside an

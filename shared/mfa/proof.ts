@@ -9,7 +9,6 @@ import {
   acceptTotpStep,
   burnTotpStep,
   type Factor,
-  type FactorType,
   getFactor,
   openTotpSecret,
   touchFactor,
@@ -23,6 +22,7 @@ import { ApiError, tooMany } from '../http/errors.ts';
 import { count, metricNames } from '../metrics.ts';
 import type * as z from '../zod.ts';
 import { codeMatches, normaliseRecoveryCode } from './codes.ts';
+import type { FactorType } from './factor-types.ts';
 
 import { clearMfaFailures, type RequestContext, recordMfaFailure, reserveMfaAttempt } from './guard.ts';
 import { policyFor } from './policy.ts';

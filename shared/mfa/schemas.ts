@@ -3,9 +3,6 @@ import * as z from '../zod.ts';
 // Request shapes of the MFA endpoints that several routes share. Only zod here: the route
 // table imports this, and every function bundle imports the route table.
 
-/** The factor types the service offers, in the order clients list them. */
-export const FACTOR_TYPES = ['totp', 'sms', 'email'] as const;
-
 /** Every one-time code, sent or from an authenticator app (whose apps honour only 6). */
 export const CODE_DIGITS = 6;
 

@@ -1,4 +1,5 @@
 import { config } from '../config.ts';
+import type { FactorType } from '../mfa/factor-types.ts';
 import { maskEmail, maskPhone } from '../mfa/phone.ts';
 
 /**
@@ -6,8 +7,6 @@ import { maskEmail, maskPhone } from '../mfa/phone.ts';
  * service name / support URL settings). Security notices never take a code or token, and mask any
  * destination again, so a caller's mistake cannot put a full phone number or address in an inbox.
  */
-export type FactorType = 'totp' | 'sms' | 'email';
-
 export interface Message {
   subject: string;
   /** The primary part; `html` says the same, escaped. */

@@ -1,5 +1,5 @@
 import type { components } from './api-types.gen.ts';
-import type { ErrorCode, FactorType, Refreshed, Tokens } from './types.ts';
+import { type ErrorCode, FACTOR_TYPES, type FactorType, type Refreshed, type Tokens } from './types.ts';
 
 /**
  * The HTTP client and the session. Where each credential lives, and why:
@@ -118,7 +118,7 @@ const isAccess = (token: Claims | undefined): boolean => !!token && token.scope 
 export const signedIn = (): boolean => isAccess(session?.claims);
 /** The enrollment an organisation requires is under way: the types it allows. */
 export const enrolling = (): FactorType[] | undefined =>
-  session?.claims.scope === 'mfa:enroll' ? (session.allowed ?? ['totp', 'sms', 'email']) : undefined;
+  session?.claims.scope === 'mfa:enroll' ? (session.allowed ?? [...FACTOR_TYPES]) : undefined;
 export const claims = (): Claims | undefined => session?.claims;
 export const email = (): string => session?.email ?? '';
 export const orgId = (): string | undefined => session?.orgId ?? session?.claims.org;

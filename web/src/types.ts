@@ -1,6 +1,12 @@
 import type { components, operations } from './api-types.gen.ts';
 
 /**
+ * The factor types the service offers, in its order: the server's own list (a module with no
+ * imports, so it adds one line to the bundle). Its type is the generated `FactorType` below.
+ */
+export { FACTOR_TYPES } from '../../shared/mfa/factor-types.ts';
+
+/**
  * The shapes of API.md that the client reads, named for the screens. They are aliases of the
  * types generated from the OpenAPI document (api-types.gen.ts, `npm run generate:types`), so a
  * change of the contract shows up here as a type error, not as a broken screen.

@@ -27,6 +27,7 @@ import type {
   SessionInfo,
   Verification,
 } from '../types.ts';
+import { FACTOR_TYPES } from '../types.ts';
 import { changeDestination, enrollmentOffer, enrollScreen, fromSettings } from './enroll.ts';
 import { changePasswordScreen } from './password-change.ts';
 import { recoveryCodesScreen } from './recovery.ts';
@@ -716,7 +717,7 @@ export async function accountScreen(): Promise<void> {
       h('strong', {}, email() || 'you'),
       session?.aal === 2 ? ' with two-step verification.' : ' with your password only.',
     ),
-    mfaSection(list, org?.policy.allowedFactorTypes ?? ['totp', 'sms', 'email']),
+    mfaSection(list, org?.policy.allowedFactorTypes ?? [...FACTOR_TYPES]),
     passwordSection(list),
     sessionsSection(sessions.sessions),
     devicesSection(devices.devices),

@@ -26,6 +26,7 @@ import type {
   FactorType,
   Verification,
 } from '../types.ts';
+import { FACTOR_TYPES } from '../types.ts';
 import { signInScreen } from './auth.ts';
 import { recoveryCodesScreen } from './recovery.ts';
 import { codeResender, codeSender, confirmIdentity } from './verify.ts';
@@ -81,7 +82,7 @@ export function enrollmentOffer(options: {
   /** Why the offer is made now (after sign-up, on the organisation page). */
   reason?: string;
 }): void {
-  const allowed = options.allowed ?? ['totp', 'sms', 'email'];
+  const allowed = options.allowed ?? FACTOR_TYPES;
   const back = options.flow ?? fromSettings;
   const flow: Flow = {
     finish: back.finish,

@@ -18,7 +18,6 @@ import { go } from '../nav.ts';
 import type {
   EventPage,
   FactorList,
-  FactorType,
   Member,
   MemberInvited,
   MfaPolicy,
@@ -26,6 +25,7 @@ import type {
   PendingInvitation,
   Verification,
 } from '../types.ts';
+import { FACTOR_TYPES } from '../types.ts';
 import { eventItem, eventsCard } from './account.ts';
 import { signInScreen } from './auth.ts';
 import { enrollmentOffer, type Flow } from './enroll.ts';
@@ -149,7 +149,7 @@ function policyForm(org: Org, hasFactor: boolean): HTMLElement {
       );
     }),
   );
-  const types = (['totp', 'sms', 'email'] as FactorType[]).map((type) => ({
+  const types = FACTOR_TYPES.map((type) => ({
     type,
     ...checkbox(factorNames[type], {
       name: 'type',
