@@ -32,21 +32,42 @@ export interface ItemKey {
   sk: string;
 }
 
+// BatchGetItem takes at most 100 keys.
+const BATCH_KEYS = 100;
+
 /**
- * Several items of the table in one round trip (BatchGetItem, strongly consistent: what a
- * request decides on must include every write that completed before it). The answer maps
- * `pk|sk` to the item; a missing item is absent from the map. Keys DynamoDB leaves unprocessed
- * (throttling) are asked again.
+ * Several items of the table, by key: one BatchGetItem per 100 keys, keys DynamoDB leaves
+ * unprocessed (throttling) asked again. Strongly consistent unless told otherwise: what a
+ * request decides on must include every write that completed before it. `attributes` reads
+ * only those (plus the keys). The answer maps `pk|sk` to the item; a missing one is absent.
  */
-export async function getItems(keys: readonly ItemKey[]): Promise<Map<string, Record<string, unknown>>> {
+export async function getItems(
+  keys: readonly ItemKey[],
+  options: { consistent?: boolean; attributes?: readonly string[] } = {},
+): Promise<Map<string, Record<string, unknown>>> {
+  const names = ['pk', 'sk', ...(options.attributes ?? [])];
+  const projection = options.attributes
+    ? {
+        ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+      }
+    : {};
   const found = new Map<string, Record<string, unknown>>();
-  let pending: Record<string, unknown>[] | undefined = keys.map((key) => ({ ...key }));
-  while (pending?.length) {
-    const out: BatchGetCommandOutput = await db.send(
-      new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }),
-    );
-    for (const item of out.Responses?.[table()] ?? []) found.set(itemId(item as ItemKey), item);
-    pending = out.UnprocessedKeys?.[table()]?.Keys;
+  for (let i = 0; i < keys.length; i += BATCH_KEYS) {
+    let pending: Record<string, unknown>[] | undefined = keys
+      .slice(i, i + BATCH_KEYS)
+      .map((key) => ({ ...key }));
+    while (pending?.length) {
+      const out: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table()]: { Keys: pending, ConsistentRead: options.consistent ?? true, ...projection },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[table()] ?? []) found.set(itemId(item as ItemKey), item);
+      pending = out.UnprocessedKeys?.[table()]?.Keys;
+    }
   }
   return found;
 }

@@ -1,16 +1,9 @@
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.ts';
 import { secretKey } from '../crypto/keyring.ts';
 import { hmacSha256, randomToken } from '../crypto/random.ts';
-import { db, epochSeconds, isConditionFailure, table } from './client.ts';
+import { db, epochSeconds, getItems, isConditionFailure, table } from './client.ts';
 import { newEventId } from './events.ts';
 
 /**
@@ -173,23 +166,14 @@ export interface SessionView {
   aal: 1 | 2;
 }
 
-// BatchGetItem takes at most 100 keys.
-const BATCH = 100;
-
 /** The user's live full sessions (not revoked, not expired, not enrollment-only), newest first. */
 export async function listLiveSessions(userId: string, now = new Date()): Promise<SessionView[]> {
   const ids = await listUserSessionIds(userId, now);
-  const items: (SessionItem & { ip?: string; userAgent?: string; lastUsedAt?: string })[] = [];
-  for (let i = 0; i < ids.length; i += BATCH) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH).map(key);
-    while (keys?.length) {
-      const out: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      items.push(...((out.Responses?.[table()] ?? []) as typeof items));
-      keys = out.UnprocessedKeys?.[table()]?.Keys;
-    }
-  }
+  const items = [...(await getItems(ids.map(key))).values()] as unknown as (SessionItem & {
+    ip?: string;
+    userAgent?: string;
+    lastUsedAt?: string;
+  })[];
   return items
     .filter(
       (item) => !item.revokedAt && item.expiresAt > now.toISOString() && (item.scope ?? 'full') === 'full',

@@ -1,6 +1,6 @@
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { db, epochSeconds, table } from './client.ts';
+import { db, epochSeconds, getItems, table } from './client.ts';
 
 /**
  * Users: `USER#<id>` / `PROFILE`, and `EMAIL#<normalised email>` / `USER` pointing at it.
@@ -271,36 +271,16 @@ export async function findUserById(userId: string): Promise<User | undefined> {
   return out.Item as User | undefined;
 }
 
-// BatchGetItem takes at most 100 keys.
-const BATCH = 100;
-
 /**
- * The current address of each of these users that still has a profile: one BatchGetItem per
- * 100 ids, only the address read (never the password hash). Eventually consistent: for display.
+ * The current address of each of these users that still has a profile: only the address read
+ * (never the password hash). Eventually consistent: for display.
  */
 export async function emailsOf(userIds: readonly string[]): Promise<Map<string, string>> {
-  const emails = new Map<string, string>();
-  const ids = [...new Set(userIds)];
-  for (let i = 0; i < ids.length; i += BATCH) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH).map(profileKey);
-    while (keys?.length) {
-      const out: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table()]: {
-              Keys: keys,
-              ProjectionExpression: '#user, #email',
-              ExpressionAttributeNames: { '#user': 'userId', '#email': 'email' },
-            },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[table()] ?? [])
-        emails.set(item.userId as string, item.email as string);
-      keys = out.UnprocessedKeys?.[table()]?.Keys;
-    }
-  }
-  return emails;
+  const profiles = await getItems([...new Set(userIds)].map(profileKey), {
+    consistent: false,
+    attributes: ['userId', 'email'],
+  });
+  return new Map([...profiles.values()].map((item) => [item.userId as string, item.email as string]));
 }
 
 // Never a user id: a well-formed key that no profile has.
