@@ -55,11 +55,18 @@ interface Pending {
   entry: PutEventsRequestEntry;
 }
 
-/** A session just opened (never an update of one: a refresh or a revocation). */
+/**
+ * A session just opened (never an update of one: a refresh or a revocation), written with the
+ * id of its `session.created` event: one written before sessions carried it recorded its events
+ * in its own transaction already.
+ */
 function isNewSession(record: DynamoDBRecord): boolean {
   const keys = record.dynamodb?.Keys;
   return (
-    record.eventName === 'INSERT' && (keys?.pk?.S ?? '').startsWith('SESSION#') && keys?.sk?.S === 'SESSION'
+    record.eventName === 'INSERT' &&
+    (keys?.pk?.S ?? '').startsWith('SESSION#') &&
+    keys?.sk?.S === 'SESSION' &&
+    record.dynamodb?.NewImage?.createdEventId?.S !== undefined
   );
 }
 

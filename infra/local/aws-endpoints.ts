@@ -874,7 +874,7 @@ const SETTLE_TIMEOUT_MS = 10_000;
  * the workers derive (the audit events of a new session) after it. Local-only, like the rest.
  */
 async function streamsSettled(state: State): Promise<Reply> {
-  if (!state.streamsSettled) return json(200, { settled: true, workers: 0 });
+  if (!state.streamsSettled) return json(200, { settled: true });
   const timeout = new Promise<'timeout'>((resolve) =>
     setTimeout(resolve, SETTLE_TIMEOUT_MS, 'timeout').unref(),
   );

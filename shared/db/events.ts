@@ -4,6 +4,7 @@ import { config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorFields, log } from '../http/logger.ts';
 import { db, epochSeconds, table } from './client.ts';
+import type { SessionProof } from './sessions.ts';
 
 /**
  * Security events: `USER#<id>` / `EVENT#<ulid>` (and `ORG#<id>` / `EVENT#<ulid>` for an org's
@@ -83,7 +84,7 @@ export function sessionEventPuts(session: Record<string, unknown>) {
     ip: session.ip as string | undefined,
     userAgent: session.userAgent as string | undefined,
   };
-  const proof = session.proof as { method: string; factorId?: string; eventId: string } | undefined;
+  const proof = session.proof as SessionProof | undefined;
   const puts = [
     ...(proof
       ? eventPutsWithId(
@@ -97,7 +98,7 @@ export function sessionEventPuts(session: Record<string, unknown>) {
         )
       : []),
     ...eventPutsWithId(
-      (session.createdEventId ?? session.sessionId) as string,
+      session.createdEventId as string,
       { type: 'session.created', ...context, details: { aal: session.aal, amr: session.amr } },
       at,
     ),

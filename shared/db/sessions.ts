@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ulid } from 'ulid';
 import { config } from '../config.ts';
 import { secretKey } from '../crypto/keyring.ts';
 import { hmacSha256, randomToken } from '../crypto/random.ts';
@@ -74,7 +75,7 @@ export interface SessionProof {
 
 /** A session and its first refresh token, with the Put that creates it (for a transaction). */
 export async function newSession(input: NewSession, now = new Date()) {
-  const sessionId = input.sessionId ?? newEventId(now);
+  const sessionId = input.sessionId ?? ulid();
   const refreshToken = `${sessionId}.0.${randomToken()}`;
   const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? config().refreshTokenTtlSeconds) * 1000);
   const item: SessionItem = {
@@ -94,6 +95,8 @@ export async function newSession(input: NewSession, now = new Date()) {
     expiresAt: expiresAt.toISOString(),
   };
   const ttl = epochSeconds(expiresAt);
+  // The session and its entry in the user's index, written together: revoking all of a user's
+  // sessions (an admin reset, a password change) needs no scan and misses none.
   const [put, index] = [
     {
       Put: {
@@ -117,16 +120,8 @@ export async function newSession(input: NewSession, now = new Date()) {
         Item: { ...userSessionKey(input.userId, sessionId), sessionId, expiresAt: item.expiresAt, ttl },
       },
     },
-  ] as const;
-  /**
-   * Index of the user's sessions, so revoking them all (an admin reset, a password change) needs
-   * no scan. Written before the session's own transaction, not in it: every session is on the
-   * index from its first moment all the same, and a plain write costs half a transactional one.
-   * A transaction that then fails leaves an entry without a session, which every reader skips
-   * (revoking a missing session is a no-op; the list reads the sessions themselves).
-   */
-  const indexed = () => db.send(new PutCommand(index.Put)).then(() => undefined);
-  return { session: item as Session, refreshToken, put, indexed };
+  ];
+  return { session: item as Session, refreshToken, puts: [put, index] };
 }
 
 export const userSessionKey = (userId: string, sessionId: string) => ({

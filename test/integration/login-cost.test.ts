@@ -145,14 +145,14 @@ const expected: { step: string; calls: string[]; read: number; write: number }[]
       // The login, the user, the factor, and the session the login becomes (present: used up).
       'BatchGet [MFATOKEN/LOGIN, USER/PROFILE, USER/FACTOR, SESSION/SESSION]',
       'Update MFAGUARD/MFA (conditional)',
-      'Put USER/SESSION', // the session's index entry: a plain write, before the session exists
-      // 3 items at 2 WRU each: the TOTP step, the failures cleared, the session (whose
-      // conditional Put uses the login up); its audit events come from its stream record.
-      'TransactWrite [Update USER/FACTOR, Delete MFAGUARD/MFA, Put SESSION/SESSION]',
+      // 4 items at 2 WRU each: the TOTP step, the failures cleared, the session (whose
+      // conditional Put uses the login up) and its index entry; its audit events come from its
+      // stream record.
+      'TransactWrite [Update USER/FACTOR, Delete MFAGUARD/MFA, Put SESSION/SESSION, Put USER/SESSION]',
       'Get USER/PROFILE',
     ],
     read: 5,
-    write: 9,
+    write: 10,
   },
   {
     step: 'audit events of the new session (stream worker)',
@@ -189,13 +189,12 @@ const expected: { step: string; calls: string[]; read: number; write: number }[]
       'Update CHALLENGE/CHALLENGE (conditional)',
       'Get USER/FACTOR',
       'Update MFAGUARD/MFA (conditional)',
-      'Put USER/SESSION',
-      // 4 items at 2 WRU each: 8 of the step's 12 WRU.
-      'TransactWrite [Update CHALLENGE/CHALLENGE, Update USER/FACTOR, Delete MFAGUARD/MFA, Put SESSION/SESSION]',
+      // 5 items at 2 WRU each: 10 of the step's 13 WRU.
+      'TransactWrite [Update CHALLENGE/CHALLENGE, Update USER/FACTOR, Delete MFAGUARD/MFA, Put SESSION/SESSION, Put USER/SESSION]',
       'Get USER/PROFILE',
     ],
     read: 5,
-    write: 12,
+    write: 13,
   },
   {
     step: 'refresh',

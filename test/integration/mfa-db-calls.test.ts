@@ -6,10 +6,10 @@
  * (one conditional write, before anything else); one batch read of the login, the user, the
  * factor the body names and the session the login becomes; conditional writes that reserve an
  * attempt BEFORE the code is checked (the user's MFA guard, and for a challenge its own attempt
- * count), so parallel guesses cannot exceed the limits; the session's entry in the user's
- * index; then ONE transaction that uses up the proof (challenge marked used / TOTP step
- * recorded), clears the guard and creates the session the login named (a Put conditional on
- * its absence: that is what uses the login up). The audit events are derived from the
+ * count), so parallel guesses cannot exceed the limits; then ONE transaction that uses up the
+ * proof (challenge marked used / TOTP step recorded), clears the guard and creates the session
+ * the login named (a Put conditional on its absence: that is what uses the login up) with its
+ * entry in the user's index. The audit events are derived from the
  * session's stream record. No read-check-write: everything single-use is decided by a
  * condition in a write.
  *
@@ -97,22 +97,22 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
     });
     console.log('verify, SMS challenge:', summary(calls), calls);
 
-    expect(calls.slice(0, 6)).toEqual([
+    expect(calls.slice(0, 5)).toEqual([
       'Update RATE/WINDOW (conditional)', // the per-IP limit of code checks, before anything else
       // the mfaToken's login, the user, and the session the login becomes (authentication middleware)
       'BatchGet [MFATOKEN/LOGIN, USER/PROFILE, SESSION/SESSION]',
       'Update CHALLENGE/CHALLENGE (conditional)', // reserve an attempt of the challenge (also: live, the caller's)
       'Get USER/FACTOR', // the factor, still active
       'Update MFAGUARD/MFA (conditional)', // reserve an attempt of the user's guard, right before comparing
-      'Put USER/SESSION', // the session's index entry, before the session exists
     ]);
-    expect(calls[6]).toMatch(/^TransactWrite \[/);
-    expect(calls[6]).toContain('Update CHALLENGE/CHALLENGE'); // marked used, if the code is still current
-    expect(calls[6]).toContain('Delete MFAGUARD/MFA'); // a success clears the failures
-    expect(calls[6]).toContain('Put SESSION/SESSION'); // conditional on its absence: the login is used up
-    expect(calls[6]).not.toContain('MFATOKEN/LOGIN');
-    expect(calls[7]).toBe('Get USER/PROFILE'); // the password version, after the commit
-    expect(summary(calls)).toEqual({ reads: 3, conditionalWrites: 3, transactions: 1, total: 8 });
+    expect(calls[5]).toMatch(/^TransactWrite \[/);
+    expect(calls[5]).toContain('Update CHALLENGE/CHALLENGE'); // marked used, if the code is still current
+    expect(calls[5]).toContain('Delete MFAGUARD/MFA'); // a success clears the failures
+    expect(calls[5]).toContain('Put SESSION/SESSION'); // conditional on its absence: the login is used up
+    expect(calls[5]).toContain('Put USER/SESSION'); // the user's index of sessions
+    expect(calls[5]).not.toContain('MFATOKEN/LOGIN');
+    expect(calls[6]).toBe('Get USER/PROFILE'); // the password version, after the commit
+    expect(summary(calls)).toEqual({ reads: 3, conditionalWrites: 3, transactions: 1, total: 7 });
   });
 
   it('an authenticator code (factorId, no challenge): 2 reads, 2 conditional writes, 1 transaction', async () => {
@@ -125,18 +125,17 @@ describe('DynamoDB calls of POST /v1/mfa/verify (warm)', () => {
     });
     console.log('verify, TOTP factor:', summary(calls), calls);
 
-    expect(calls.slice(0, 4)).toEqual([
+    expect(calls.slice(0, 3)).toEqual([
       'Update RATE/WINDOW (conditional)',
       // with the factor the body names: its sealed secret (opened with the cached data key: no KMS call)
       'BatchGet [MFATOKEN/LOGIN, USER/PROFILE, USER/FACTOR, SESSION/SESSION]',
       'Update MFAGUARD/MFA (conditional)',
-      'Put USER/SESSION',
     ]);
-    expect(calls[4]).toMatch(/^TransactWrite \[/);
-    expect(calls[4]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
-    expect(calls[4]).toContain('Put SESSION/SESSION');
-    expect(calls[4]).not.toContain('MFATOKEN/LOGIN');
-    expect(calls[5]).toBe('Get USER/PROFILE');
-    expect(summary(calls)).toEqual({ reads: 2, conditionalWrites: 2, transactions: 1, total: 6 });
+    expect(calls[3]).toMatch(/^TransactWrite \[/);
+    expect(calls[3]).toContain('Update USER/FACTOR'); // lastTotpStep < :step: each step once
+    expect(calls[3]).toContain('Put SESSION/SESSION');
+    expect(calls[3]).not.toContain('MFATOKEN/LOGIN');
+    expect(calls[4]).toBe('Get USER/PROFILE');
+    expect(summary(calls)).toEqual({ reads: 2, conditionalWrites: 2, transactions: 1, total: 5 });
   });
 });
