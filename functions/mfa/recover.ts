@@ -2,7 +2,6 @@ import { openSession } from '../../shared/auth/open-session.ts';
 import { afterPasswordReset, completingReset } from '../../shared/auth/password-reset.ts';
 import { notifyOwner } from '../../shared/auth/security-notice.ts';
 import { eventPuts } from '../../shared/db/events.ts';
-import { consumePendingLogin } from '../../shared/db/logins.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { checkProof } from '../../shared/mfa/proof.ts';
@@ -26,10 +25,9 @@ export const handler = http(routes.recoverMfa, async ({ body, login, ip, userAge
     ip,
     userAgent,
     authVersion: reset.authVersion,
-    ...(login.sessionId ? { sessionId: login.sessionId } : {}),
+    login,
     items: [
       ...checked.items,
-      ...consumePendingLogin(login),
       ...reset.items,
       ...eventPuts({
         type: 'recovery_code.used',

@@ -2,7 +2,6 @@ import { openSession } from '../../shared/auth/open-session.ts';
 import { afterPasswordReset, completingReset } from '../../shared/auth/password-reset.ts';
 import { newDevice } from '../../shared/db/devices.ts';
 import { eventPuts, newEventId } from '../../shared/db/events.ts';
-import { consumePendingLogin } from '../../shared/db/logins.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { http } from '../../shared/http/handler.ts';
 import { policyFor } from '../../shared/mfa/policy.ts';
@@ -38,7 +37,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     eventId: newEventId(now),
   };
   const reset = completingReset(login, user, { ip, userAgent }, now);
-  const items = [...checked.items, ...consumePendingLogin(login), ...reset.items];
+  const items = [...checked.items, ...reset.items];
   let deviceToken: string | undefined;
   const days = policy.rememberDeviceDays;
   if (body.rememberDevice && days > 0) {
@@ -63,7 +62,7 @@ export const handler = http(routes.verifyMfa, async ({ body, login, ip, userAgen
     userAgent,
     items,
     authVersion: reset.authVersion,
-    ...(login.sessionId ? { sessionId: login.sessionId } : {}),
+    login,
     proof: proofOfLogin,
     // Lost races: the proof was used by a parallel request, or the login already completed.
     // The proof's items answer its own conflict; any other lost race means the login was used.

@@ -1,6 +1,7 @@
 import { config } from '../config.ts';
+import { consumePendingLogin, type PendingLogin } from '../db/logins.ts';
 import { newSession, revokeSession, type SessionProof } from '../db/sessions.ts';
-import { type TransactItem, transact } from '../db/transact.ts';
+import { allGuarded, type TransactItem, transact } from '../db/transact.ts';
 import { authVersionOf, findUserById, type User } from '../db/users.ts';
 import { ApiError } from '../http/errors.ts';
 import { count, metricNames } from '../metrics.ts';
@@ -24,8 +25,11 @@ export interface OpenSession {
   authVersion?: number;
   /** The MFA step the login passed: its `mfa.verified` event is derived with `session.created`. */
   proof?: SessionProof;
-  /** The session id the login named: its conditional Put is what uses the login up. */
-  sessionId?: string;
+  /**
+   * The password-verified login this session completes: it is used up in the same write (the
+   * session it named is created, conditional on its absence), so one login opens one session.
+   */
+  login?: PendingLogin;
 }
 
 /**
@@ -49,7 +53,7 @@ async function confirmPasswordVersion(userId: string, sessionId: string, version
  * under ids fixed here, so they cost no transactional writes and can be neither lost nor doubled.
  */
 export async function openSession(user: User, input: OpenSession, now = new Date()) {
-  const { session, refreshToken, put, indexed } = await newSession(
+  const { session, refreshToken, puts } = await newSession(
     {
       userId: user.userId,
       orgId: user.orgId,
@@ -60,15 +64,16 @@ export async function openSession(user: User, input: OpenSession, now = new Date
       ip: input.ip,
       userAgent: input.userAgent,
       ...(input.proof ? { proof: input.proof } : {}),
-      ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+      ...(input.login?.sessionId ? { sessionId: input.login.sessionId } : {}),
     },
     now,
   );
-  await indexed().catch(async (error: unknown) => {
-    await input.lost?.();
-    throw error;
-  });
-  await transact([...(input.items ?? []), put], input.conflict, input.lost);
+  // A login used already (its session exists, or it was deleted): that, whatever else failed.
+  const used = new ApiError('mfa_token_invalid');
+  const completing = input.login
+    ? [...allGuarded(consumePendingLogin(input.login), used), ...allGuarded(puts, used)]
+    : puts;
+  await transact([...(input.items ?? []), ...completing], input.conflict, input.lost);
   await confirmPasswordVersion(user.userId, session.sessionId, input.authVersion ?? authVersionOf(user));
   count(metricNames.logins);
   const accessToken = await issueAccessToken({
@@ -98,12 +103,11 @@ export async function openEnrollmentSession(
   now = new Date(),
 ) {
   const ttlSeconds = config().mfaTokenTtlSeconds;
-  const { session, put, indexed } = await newSession(
+  const { session, puts } = await newSession(
     { userId: user.userId, scope: 'mfa:enroll', ttlSeconds, aal: 1, amr: ['pwd'], authTime: now, ...context },
     now,
   );
-  await indexed();
-  await transact([put]);
+  await transact(puts);
   await confirmPasswordVersion(user.userId, session.sessionId, authVersionOf(user));
   const enrollmentToken = await issueAccessToken(
     {

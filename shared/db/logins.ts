@@ -1,10 +1,10 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { config } from '../config.ts';
 import { randomToken } from '../crypto/random.ts';
 import { ApiError } from '../http/errors.ts';
 import { digest } from '../mfa/codes.ts';
 import { db, epochSeconds, getItems, itemId, table } from './client.ts';
-import { newEventId } from './events.ts';
 import { type Factor, factorKey, liveFactor } from './factors.ts';
 import { sessionKey } from './sessions.ts';
 import { type TransactItem, transact } from './transact.ts';
@@ -53,7 +53,7 @@ const TOKEN = /^([0-9A-HJKMNP-TV-Z]{26})\.([0-9A-HJKMNP-TV-Z]{26})\.[\w-]{43}$/;
 const UNSCOPED_TOKEN = /^[\w-]{43}$/;
 
 export async function createPendingLogin(user: User, options: NewPendingLogin = {}, now = new Date()) {
-  const sessionId = newEventId(now);
+  const sessionId = ulid();
   const mfaToken = `${user.userId}.${sessionId}.${randomToken()}`;
   const tokenDigest = await digest('mfa-token', mfaToken);
   const expiresAt = new Date(now.getTime() + config().mfaTokenTtlSeconds * 1000);
@@ -104,9 +104,7 @@ export async function findPendingLogin(
   if (!item || (item.expiresAt as string) <= now.toISOString()) throw new ApiError('mfa_token_invalid');
   const userId = item.userId as string;
   if (claimed) {
-    // The ids are covered by the digest, so they match the login's; the session is the use.
-    if (claimed.userId !== userId || claimed.sessionId !== item.sessionId)
-      throw new ApiError('mfa_token_invalid');
+    // The ids are covered by the digest (a changed id finds no login); the session is the use.
     if (items.has(itemId(sessionKey(claimed.sessionId)))) throw new ApiError('mfa_token_invalid');
   } else items = await getItems(userKeys(userId));
   const user = items.get(itemId(profileKey(userId))) as User | undefined;
