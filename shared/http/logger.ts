@@ -33,9 +33,11 @@ export const REDACTED = '[redacted]';
 // Field names that only ever hold secrets (`code` is not among them: it is the error code's name).
 const SECRET_KEY =
   /pass(word)?$|secret|token$|authorization|cookie|^otp$|recoverycodes?$|verificationcode|privatekey/i;
-// A JWT (three base64url parts, the first a JSON header), or the refresh/device/mfa tokens of
-// shared/auth (a ULID, a counter and 32+ base64url characters).
-const SECRET_VALUE = /eyJ[\w-]+\.[\w-]+\.[\w-]*|\b[0-9A-HJKMNP-TV-Z]{26}\.\d+\.[\w-]{32,}/g;
+// A JWT (three base64url parts, the first a JSON header), or the tokens of shared/auth and
+// shared/db: a ULID, then a counter (refresh), a second ULID (mfa) or nothing (device), then
+// 32+ base64url characters.
+const SECRET_VALUE =
+  /eyJ[\w-]+\.[\w-]+\.[\w-]*|\b[0-9A-HJKMNP-TV-Z]{26}\.(?:\d+\.|[0-9A-HJKMNP-TV-Z]{26}\.)?[\w-]{32,}/g;
 
 export function redact(key: string, value: unknown): unknown {
   if (key && SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return REDACTED;

@@ -34,6 +34,9 @@ async function capture(work: () => unknown): Promise<Record<string, any>[]> {
 
 const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIwMUs1In0.c2lnbmF0dXJlc2lnbmF0dXJl';
 const refresh = '01K5Z3Y8M4N2P6Q7R8S9T0V1W2.3.abcdefghijklmnopqrstuvwxyz0123456789_-AB';
+const mfa =
+  '01K5Z3Y8M4N2P6Q7R8S9T0V1W2.01K5Z3Y8M4N2P6Q7R8S9T0V1W3.abcdefghijklmnopqrstuvwxyz0123456789_-ABCDEFG';
+const device = '01K5Z3Y8M4N2P6Q7R8S9T0V1W2.abcdefghijklmnopqrstuvwxyz0123456789_-ABCDEFG';
 
 describe('logger', () => {
   beforeAll(() => logger.setLogLevel('DEBUG'));
@@ -70,11 +73,22 @@ describe('logger', () => {
     ['recoveryCode', { recoveryCode: 'ABCD-EFGH-JKMN-PQRS' }],
     ['a JWT in any field', { note: `got ${jwt} from the client` }],
     ['a refresh token in any field', { nested: [{ value: refresh }] }],
+    ['an mfaToken in any field', { note: `login ${mfa} waiting` }],
+    ['a device token in any field', { note: `device ${device} remembered` }],
     ['a JWT in an error message', { ...{ errorMessage: `bad token ${jwt}` } }],
   ])('never prints a secret: %s', async (_name, fields) => {
     const [line] = await capture(() => log.warn('something happened', fields));
     const text = JSON.stringify(line);
-    for (const secret of [jwt, refresh, 'correct horse', 'anything-at-all', 'JBSWY3DP', 'ABCD-EFGH']) {
+    for (const secret of [
+      jwt,
+      refresh,
+      mfa,
+      device,
+      'correct horse',
+      'anything-at-all',
+      'JBSWY3DP',
+      'ABCD-EFGH',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain(REDACTED);
