@@ -94,7 +94,8 @@ function errorResponses(route: Route): Record<string, unknown> {
   const codes = new Set<string>(['internal_error', ...(route.errors ?? [])]);
   if (route.body) codes.add('invalid_json').add('invalid_request').add('payload_too_large');
   if (route.auth === 'bearer' || route.auth === 'enrollment') codes.add('unauthorized').add('forbidden');
-  if (route.ipLimit) codes.add('rate_limited');
+  // A per-IP limit answers it, and so does the REST API's per-route throttle (infra/aws).
+  if (route.ipLimit || route.throttle) codes.add('rate_limited');
   const byStatus = new Map<number, string[]>();
   for (const code of codes) {
     const entry = errorCatalogue[code as keyof typeof errorCatalogue];

@@ -2237,6 +2237,16 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Error: rate_limited */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Error: internal_error */
       500: {
         content: {
