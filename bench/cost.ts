@@ -73,10 +73,13 @@ export interface CostInput {
   /** The handler's own log bytes per request. */
   logBytes: number;
   /**
-   * `false` for the stream worker: no API request and no access log line. It is priced as one
-   * invocation per login, an upper bound (Lambda hands it up to 100 records at once).
+   * `false` for the stream worker: no API request and no access log line. It runs twice per
+   * login (the session's record, then its events' records, which it puts on the bus): priced
+   * as two invocations, an upper bound since Lambda hands it up to 100 records at once.
    */
   viaApi?: boolean;
+  /** Invocations per login of this step (1 for a request). */
+  invocations?: number;
 }
 
 export interface CostLine {
@@ -99,23 +102,27 @@ export function costPerMillion(steps: CostInput[]): {
   const gbSeconds = sum((s) => (s.memoryMb / 1024) * (Math.ceil(s.durationMs) / 1000));
   const kms = sum((s) => s.kmsCalls);
   const apiRequests = steps.filter((s) => s.viaApi !== false).length;
+  const invocations = sum((s) => s.invocations ?? 1);
   const logBytes = sum(
-    (s) => s.logBytes + (s.viaApi === false ? WORKER_PLATFORM_LOG_BYTES : PLATFORM_LOG_BYTES),
+    (s) =>
+      s.logBytes +
+      (s.viaApi === false ? (s.invocations ?? 1) * WORKER_PLATFORM_LOG_BYTES : PLATFORM_LOG_BYTES),
   );
-  // Every security event the table records goes to the bus (the stream worker, functions/events/publish.ts).
+  // Every security event the table records goes to the bus once (the stream worker, functions/events/publish.ts).
   const events = sum(
     (s) =>
       s.calls
         .flatMap((c) => (c.items.length ? c.items.map((i) => `${i.op} ${i.kind}`) : [c.label]))
-        .filter((label) => /^Put (USER|ORG)\/EVENT/.test(label)).length,
+        // The USER# copy is the one published; an org's ORG# copy is the same event.
+        .filter((label) => /^Put USER\/EVENT/.test(label)).length,
   );
   const lines: CostLine[] = [
     { item: 'DynamoDB writes', usd: wru * PRICES.dynamoWruUsd * million, detail: `${wru} WRU per login` },
     { item: 'DynamoDB reads', usd: rru * PRICES.dynamoRruUsd * million, detail: `${rru} RRU per login` },
     {
       item: 'Lambda requests',
-      usd: steps.length * PRICES.lambdaRequestUsd * million,
-      detail: `${steps.length} invocations per login`,
+      usd: invocations * PRICES.lambdaRequestUsd * million,
+      detail: `${invocations} invocations per login`,
     },
     {
       item: 'Lambda duration (arm64)',
@@ -131,7 +138,7 @@ export function costPerMillion(steps: CostInput[]): {
     {
       item: 'CloudWatch Logs ingestion',
       usd: (logBytes / 1024 ** 3) * PRICES.logsGbUsd * million,
-      detail: `${logBytes} bytes per login (${sum((s) => s.logBytes)} handler + ${apiRequests} × ${PLATFORM_LOG_BYTES} Lambda/API lines${steps.length > apiRequests ? ` + ${steps.length - apiRequests} × ${WORKER_PLATFORM_LOG_BYTES} worker Lambda lines` : ''}, estimated)`,
+      detail: `${logBytes} bytes per login (${sum((s) => s.logBytes)} handler + ${apiRequests} × ${PLATFORM_LOG_BYTES} Lambda/API lines${invocations > apiRequests ? ` + ${invocations - apiRequests} × ${WORKER_PLATFORM_LOG_BYTES} worker Lambda lines` : ''}, estimated)`,
     },
     {
       item: 'EventBridge (security events)',

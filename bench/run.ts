@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BundleResult, functionsOf, measureBundles } from './bundles.ts';
+import { type BundleResult, functionsOf, measureBundles, median } from './bundles.ts';
 import { totals } from './capacity.ts';
 import { type CostInput, costPerMillion, PLATFORM_LOG_BYTES, PRICES } from './cost.ts';
 import { measureFlows, type StepResult } from './flows.ts';
@@ -86,7 +86,7 @@ function bundleSection(bundles: Awaited<ReturnType<typeof measureBundles>>): str
   const ratios = bundles.functions.map((fn) => fn.ratio).sort((a, b) => a - b);
   out.push('');
   out.push(
-    `${bundles.functions.length} functions; init ratio: min ${ratios[0]?.toFixed(2)}, median ${quantile(ratios, 0.5).toFixed(2)}, max ${ratios.at(-1)?.toFixed(2)}.`,
+    `${bundles.functions.length} functions; init ratio: min ${ratios[0]?.toFixed(2)}, median ${median(ratios).toFixed(2)}, max ${ratios.at(-1)?.toFixed(2)}.`,
   );
   return out;
 }
@@ -167,7 +167,7 @@ try {
       durationMs: quantile(s.handlerMs, 0.5),
       kmsCalls: s.kmsCalls,
       logBytes: s.logBytes,
-      ...(s.route === 'publishEvents' ? { viaApi: false } : {}),
+      ...(s.route === 'publishEvents' ? { viaApi: false, invocations: 2 } : {}),
     };
   };
   const worker = input('audit events (stream worker)');
@@ -189,7 +189,7 @@ try {
     `Prices: ${PRICES.takenFrom}: DynamoDB on-demand $0.625 per million WRU, $0.125 per million RRU; Lambda $0.20 per million requests + $0.0000133334 per GB-s (arm64); HTTP API $1.00 per million requests; KMS $0.03 per 10 000; CloudWatch Logs $0.50 per GB ingested; EventBridge $1.00 per million events. SMS (SNS) not included.`,
   );
   out.push(
-    `Assumptions: each step is one warm invocation at the function's memory size from the template, billed for the handler p50 measured here (DynamoDB Local round trips stand in for DynamoDB's); the stream worker (a new session's audit events) is priced as one invocation per login, an upper bound since Lambda hands it batches; no cold starts, retries or failed logins; log bytes = the handler's lines at LOG_LEVEL=info plus ${PLATFORM_LOG_BYTES} B estimated for Lambda's START/END/REPORT and the API access log line.`,
+    `Assumptions: each step is one warm invocation at the function's memory size from the template, billed for the handler p50 measured here (DynamoDB Local round trips stand in for DynamoDB's); the stream worker is priced as two invocations per login (a new session's record becomes its audit events, whose records it then puts on the bus), an upper bound since Lambda hands it batches, each billed for the first one's measured duration; no cold starts, retries or failed logins; log bytes = the handler's lines at LOG_LEVEL=info plus ${PLATFORM_LOG_BYTES} B estimated for Lambda's START/END/REPORT and the API access log line.`,
   );
   for (const [name, steps] of scenarios) {
     const cost = costPerMillion(steps);

@@ -15,10 +15,7 @@ import * as users from './routes/users.ts';
  * handler wraps itself with its own entry. Each entry is declared once, in the module of its
  * handler's folder (functions/routes/<folder>.ts), and named here in the table's order (the
  * OpenAPI document's): a handler that imported this whole table would bundle every route's schemas.
- *
- * Permissions: signing tokens and digesting opaque tokens need the KMS-sealed keyring
- * (decrypt, and generate on the very first use); verifying bearer tokens only reads public
- * keys from the table.
+ * The permission sets and error lists several entries share are in functions/routes/common.ts.
  */
 export const routes = {
   createUser: users.createUser,

@@ -37,7 +37,11 @@ export const metricNames = {
   smsBreakerOpen: 'SmsBreakerOpen',
   /** Security events put on the EventBridge bus (the stream worker). */
   eventsPublished: 'EventsPublished',
-  /** Events the bus refused after the worker's retries: left to Lambda's retries, then the DLQ. */
+  /**
+   * Stream records the worker could not handle (a session's audit events not written, an event
+   * unreadable or off its schema, or refused by the bus after the retries): left to Lambda's
+   * retries, then the DLQ.
+   */
   eventsNotPublished: 'EventsNotPublished',
 } as const;
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

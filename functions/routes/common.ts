@@ -1,4 +1,8 @@
-/** Permission sets and error lists several route entries share (functions/routes.ts). */
+/**
+ * Permission sets and error lists several route entries share (the functions/routes/<area>.ts
+ * modules). Signing tokens and digesting opaque tokens need the KMS-sealed keyring (decrypt,
+ * and generate on the very first use); verifying bearer tokens only reads public keys.
+ */
 
 export const keyring = ['kms:decrypt', 'kms:generateDataKey'] as const;
 export const readWrite = ['table:read', 'table:write'] as const;
