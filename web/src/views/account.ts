@@ -442,7 +442,7 @@ function devicesSection(devices: Device[]): HTMLElement {
   );
 }
 
-function eventsSection(page: EventPage, tries = 5): HTMLElement {
+function eventsSection(page: EventPage, tries = 15): HTMLElement {
   const card = eventsCard({
     title: 'Recent security activity',
     titleId: 'events-title',
@@ -452,13 +452,14 @@ function eventsSection(page: EventPage, tries = 5): HTMLElement {
     nextPath: (cursor) => `/v1/me/events?limit=10&cursor=${encodeURIComponent(cursor)}`,
   });
   // A login's own events (signed in, second step passed) are written from its session's record a
-  // moment after it: right after signing in, the list is read again until they are on it.
+  // moment after it (seconds when the stream is busy): right after signing in, the list is read
+  // again, once a second for up to 15 s, until they are on it.
   if (tries > 0 && !hasOwnLogin(page)) {
     setTimeout(async () => {
       if (!card.isConnected) return;
       const again = await api<EventPage>('GET', '/v1/me/events?limit=10').catch(() => undefined);
       if (again && card.isConnected) card.replaceWith(eventsSection(again, tries - 1));
-    }, 800);
+    }, 1000);
   }
   return card;
 }
