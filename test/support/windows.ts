@@ -10,3 +10,9 @@ export async function clearOfWindowEdge(windowSeconds: number, marginSeconds: nu
   const left = windowSeconds - intoWindow;
   if (left < marginSeconds) await sleep(left * 1000 + 50);
 }
+
+/**
+ * The timeout of a test that calls `clearOfWindowEdge`: its wait for the next window (up to
+ * `marginSeconds`) on top of the time the test itself runs.
+ */
+export const edgeTimeout = (marginSeconds: number): number => (marginSeconds + 45) * 1000;
