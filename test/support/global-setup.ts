@@ -25,7 +25,18 @@ export default async function setup(project: TestProject) {
       APP_URL: runtime.apiUrl,
     },
   });
-  return () => runtime.stop();
+  return async () => {
+    // How far behind the table stream ran, and what it gave up on: a slow or poisoned stream
+    // shows as late audit events in the tests, and this line says which it was.
+    for (const [name, poller] of runtime.streams) {
+      const letters = poller.deadLetters();
+      console.error(
+        `stream worker ${name}: max iterator age ${poller.maxIteratorAgeMs()} ms, ${letters.length} batches dead-lettered`,
+      );
+      for (const letter of letters) console.error(JSON.stringify(letter));
+    }
+    await runtime.stop();
+  };
 }
 
 declare module 'vitest' {

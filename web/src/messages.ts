@@ -1,4 +1,4 @@
-import type { Factor, FactorType } from './types.ts';
+import type { EventType, Factor, FactorType } from './types.ts';
 
 /** "45 seconds", "15 minutes", "1 hour and 5 minutes". */
 export function duration(seconds: number): string {
@@ -217,12 +217,14 @@ export function factorSummary(factor: Pick<Factor, 'type' | 'destination'> & { l
   return `${label}: ${kind.charAt(0).toLowerCase()}${kind.slice(1)}`;
 }
 
-const eventNames: Record<string, string> = {
+// Every type the contract names has its words: a new one fails the type check until it has them.
+const eventNames: Record<EventType, string> = {
   'user.created': 'Account created (email address confirmed)',
   'password.reset': 'Password reset with an emailed code',
   'password.changed': 'Password changed',
   'account.reported': 'Account secured with “This wasn’t me”: every device signed out',
   'session.created': 'Signed in',
+  'session.revoked': 'Signed out (session ended)',
   'mfa.challenge_sent': 'Sign-in code sent',
   'mfa.verified': 'Second step passed',
   'mfa.failed': 'Wrong code entered',
@@ -246,7 +248,7 @@ const eventNames: Record<string, string> = {
 };
 
 export function eventName(type: string, details: Record<string, unknown>): string {
-  const name = eventNames[type] ?? type;
+  const name = eventNames[type as EventType] ?? type;
   const kind = details.type ?? details.method;
   const kinds: Record<string, string> = {
     totp: 'authenticator app',

@@ -453,12 +453,13 @@ function eventsSection(page: EventPage, tries = 15): HTMLElement {
   });
   // A login's own events (signed in, second step passed) are written from its session's record a
   // moment after it (seconds when the stream is busy): right after signing in, the list is read
-  // again, once a second for up to 15 s, until they are on it.
+  // again, once a second for up to 15 s, until they are on it. A read that fails uses up one
+  // try and keeps the list shown, rather than ending the re-reads.
   if (tries > 0 && !hasOwnLogin(page)) {
     setTimeout(async () => {
       if (!card.isConnected) return;
       const again = await api<EventPage>('GET', '/v1/me/events?limit=10').catch(() => undefined);
-      if (again && card.isConnected) card.replaceWith(eventsSection(again, tries - 1));
+      if (card.isConnected) card.replaceWith(eventsSection(again ?? page, tries - 1));
     }, 1000);
   }
   return card;
