@@ -63,12 +63,6 @@ export interface StreamPoller {
    * wrote meanwhile, too). What a test waits for before it reads what a worker derives.
    */
   settled(): Promise<void>;
-  /**
-   * The oldest a record was when first handed to the worker, in ms (Lambda's IteratorAge
-   * metric): how far behind the stream ran. DynamoDB Local's creation stamps are coarse (a
-   * short run here read 60 s), so it is an upper bound, not a measurement.
-   */
-  maxIteratorAgeMs(): number;
   stop(): Promise<void>;
 }
 
@@ -102,7 +96,6 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   let firstDiscovery = true;
   let discoveredAt = 0;
   let round = 0;
-  let maxAgeMs = 0;
   const waiting: { after: number; resolve: () => void }[] = [];
 
   async function discover(): Promise<void> {
@@ -175,8 +168,6 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   }
 
   async function deliver(shard: ShardState, batch: DynamoDBRecord[]): Promise<void> {
-    const oldest = batch[0]?.dynamodb?.ApproximateCreationDateTime;
-    if (oldest) maxAgeMs = Math.max(maxAgeMs, Date.now() - oldest * 1000);
     let records = batch;
     for (let attempt = 0; records.length; attempt++) {
       let failedFrom: number;
@@ -258,7 +249,6 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   return {
     deadLetters: () => deadLetters.map((letter) => structuredClone(letter)),
     settled: () => new Promise<void>((resolve) => waiting.push({ after: round, resolve })),
-    maxIteratorAgeMs: () => maxAgeMs,
     stop: async () => {
       stopping.abort();
       await running;
